@@ -1,0 +1,22 @@
+#!/usr/bin/env bash
+# Create bench/.venv-mlflow with the MLflow server the benchmarks compare against.
+# Idempotent: re-running with the right version installed does nothing.
+set -euo pipefail
+
+MLFLOW_VERSION="3.17.2" # 3.18.0 is not installable from this machine's registry
+HERE="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
+VENV="$HERE/.venv-mlflow"
+PYTHON="${PYTHON:-python3}"
+
+if [[ -x "$VENV/bin/python" ]] &&
+    "$VENV/bin/python" -c "import mlflow, sys; sys.exit(mlflow.__version__ != '$MLFLOW_VERSION')" 2>/dev/null; then
+    echo "mlflow $MLFLOW_VERSION already installed in $VENV"
+    exit 0
+fi
+
+if [[ ! -x "$VENV/bin/python" ]]; then
+    "$PYTHON" -m venv "$VENV"
+fi
+"$VENV/bin/pip" install --quiet --upgrade pip
+"$VENV/bin/pip" install --quiet "mlflow==$MLFLOW_VERSION"
+"$VENV/bin/python" -c "import mlflow; print('installed mlflow', mlflow.__version__)"

@@ -1,0 +1,3 @@
+from runhub.cli.main import cli
+
+cli()

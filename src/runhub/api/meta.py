@@ -1,0 +1,43 @@
+"""Health, version and server capabilities (mlflow-api.md §1.21)."""
+
+from __future__ import annotations
+
+from starlette.requests import Request
+from starlette.responses import PlainTextResponse, Response
+
+from runhub import __version__
+from runhub.api.endpoint import json_response
+
+# /version answers with the MLflow protocol release runhub is compatible with, because clients
+# read it as an MLflow version to decide which features the server has.
+MLFLOW_PROTOCOL_VERSION = "3.18.0"
+
+
+async def health(_request: Request) -> Response:
+    return PlainTextResponse("OK")
+
+
+async def version(_request: Request) -> Response:
+    return PlainTextResponse(MLFLOW_PROTOCOL_VERSION)
+
+
+async def server_info(request: Request) -> Response:
+    # Advertise only what this server really does; clients pick code paths from these flags.
+    return json_response(
+        {
+            "store_type": "SqlStore",
+            "server": "runhub",
+            "runhub_version": __version__,
+            "workspaces_enabled": False,
+            "trace_archival_enabled": False,
+            "multipart_uploads_enabled": False,
+            "multipart_downloads_enabled": False,
+            "artifact_serving_enabled": False,
+            "presigned_upload_run_id_supported": False,
+            "presigned_upload_model_id_supported": False,
+            "model_artifact_presigned_downloads_supported": False,
+            "features_enabled": {"gateway": False, "scheduled_issue_detection": False},
+            "tracking_auth": False,
+            "artifacts_presigned_only": False,
+        }
+    )

@@ -1,0 +1,95 @@
+"""create_app(settings): the only place the pieces are wired together."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+
+from sqlalchemy.exc import OperationalError
+from starlette.applications import Starlette
+from starlette.exceptions import HTTPException
+from starlette.requests import Request
+from starlette.responses import Response
+
+from runhub.api.endpoint import json_response
+from runhub.api.routes import build_routes
+from runhub.config import Settings, settings_from_environment
+from runhub.errors import EndpointNotFound, RunhubError, Unavailable
+from runhub.store import Stores, open_stores
+
+log = logging.getLogger("runhub")
+
+
+async def _runhub_error(_request: Request, exc: Exception) -> Response:
+    assert isinstance(exc, RunhubError)
+    return json_response(exc.to_json(), exc.http_status)
+
+
+async def _http_error(request: Request, exc: Exception) -> Response:
+    assert isinstance(exc, HTTPException)
+    if exc.status_code == 404:
+        err: RunhubError = EndpointNotFound(f"No route for {request.method} {request.url.path}")
+        return json_response(err.to_json(), 404)
+    if exc.status_code == 405:
+        body = {
+            "error_code": "BAD_REQUEST",
+            "message": f"Method {request.method} is not allowed for {request.url.path}",
+        }
+        return (
+            json_response(body, 405)
+            if not exc.headers
+            else Response(
+                content=json_response(body).body,
+                status_code=405,
+                headers=exc.headers,
+                media_type="application/json",
+            )
+        )
+    return json_response({"error_code": "BAD_REQUEST", "message": str(exc.detail)}, exc.status_code)
+
+
+async def _unexpected(request: Request, exc: Exception) -> Response:
+    if isinstance(exc, OperationalError):
+        log.error("database error on %s %s: %s", request.method, request.url.path, exc.orig)
+        err = Unavailable("The database is unavailable or busy; retry the request.")
+        return json_response(err.to_json(), err.http_status)
+    log.exception("unexpected error on %s %s", request.method, request.url.path)
+    return json_response(
+        {
+            "error_code": "INTERNAL_ERROR",
+            "message": "The server hit an unexpected error; it has been logged.",
+        },
+        500,
+    )
+
+
+def create_app(settings: Settings, stores: Stores | None = None) -> Starlette:
+    """The ASGI application for ``settings``; opens its stores unless given them."""
+    opened = stores or open_stores(settings)
+
+    @asynccontextmanager
+    async def lifespan(_app: Starlette) -> AsyncIterator[None]:
+        try:
+            yield
+        finally:
+            if stores is None:
+                opened.close()
+
+    app = Starlette(
+        routes=build_routes(),
+        exception_handlers={
+            RunhubError: _runhub_error,
+            HTTPException: _http_error,
+            Exception: _unexpected,
+        },
+        lifespan=lifespan,
+    )
+    app.state.stores = opened
+    app.state.settings = settings
+    return app
+
+
+def app_from_environment() -> Starlette:
+    """Factory for worker processes started by ``runhub server`` (uvicorn --factory)."""
+    return create_app(settings_from_environment())

@@ -1,0 +1,20 @@
+"""The ``runhub`` command group."""
+
+from __future__ import annotations
+
+import click
+
+from runhub import __version__
+from runhub.cli.db import db
+from runhub.cli.server import server, ui
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100})
+@click.version_option(__version__, prog_name="runhub")
+def cli() -> None:
+    """runhub: a fast ML tracking server that speaks the MLflow REST protocol."""
+
+
+cli.add_command(server)
+cli.add_command(ui)
+cli.add_command(db)

@@ -1,0 +1,24 @@
+"""Alembic environment: runs migrations on the connection runhub hands it."""
+
+from __future__ import annotations
+
+from alembic import context
+
+from runhub.store.migrate import VERSION_TABLE
+from runhub.store.tables import metadata
+
+config = context.config
+connection = config.attributes.get("connection")
+
+if connection is None:  # pragma: no cover - only reached by the alembic CLI
+    raise RuntimeError("run migrations with 'runhub db upgrade URI'")
+
+context.configure(
+    connection=connection,
+    target_metadata=metadata,
+    version_table=VERSION_TABLE,
+    render_as_batch=True,
+    compare_type=True,
+)
+with context.begin_transaction():
+    context.run_migrations()

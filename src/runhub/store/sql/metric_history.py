@@ -1,0 +1,195 @@
+"""Reading metric histories: paged, streamed, and sampled at evenly spaced steps."""
+
+from __future__ import annotations
+
+import base64
+import binascii
+from collections.abc import Iterator, Sequence
+from typing import Any
+
+import orjson
+from sqlalchemy import and_, func, or_, select
+from sqlalchemy.engine import Connection
+
+from runhub.entities import Page
+from runhub.errors import InvalidParameter
+from runhub.store.sql.db import Database
+from runhub.store.sql.run_rows import run_row
+from runhub.store.tables import metric_points, metric_series, runs
+
+# One history point as it leaves the database: (step, timestamp, value, is_nan).
+PointRow = tuple[int, int, float, bool]
+STREAM_CHUNK = 20_000
+
+mp = metric_points.c
+
+
+def _encode_token(offset: int, last: PointRow) -> str:
+    body = {"offset": offset, "after": [last[0], last[1], last[2], bool(last[3])]}
+    return base64.b64encode(orjson.dumps(body)).decode()
+
+
+def _decode_token(token: str) -> tuple[int, PointRow]:
+    try:
+        body = orjson.loads(base64.b64decode(token, validate=True))
+        step, timestamp, value, is_nan = body["after"]
+        return int(body["offset"]), (int(step), int(timestamp), float(value), bool(is_nan))
+    except (binascii.Error, ValueError, TypeError, KeyError, orjson.JSONDecodeError):
+        raise InvalidParameter(f"Invalid page token '{token}' for metric history") from None
+
+
+def _after(last: PointRow) -> Any:
+    # Strictly after ``last`` in (step, timestamp, value, is_nan) order: the primary-key order.
+    cols = (mp.step, mp.timestamp, mp.value, mp.is_nan)
+    clauses = []
+    for i in range(4):
+        eqs = [cols[j] == last[j] for j in range(i)]
+        clauses.append(and_(*eqs, cols[i] > last[i]))
+    return or_(*clauses)
+
+
+class SqlMetricHistoryStore:
+    """Metric history reads."""
+
+    def __init__(self, db: Database) -> None:
+        self.db = db
+
+    def _series_pk(self, conn: Connection, run_id: str, key: str) -> int | None:
+        row = run_row(conn, run_id)
+        found = conn.execute(
+            select(metric_series.c.series_pk).where(
+                metric_series.c.run_pk == row.run_pk, metric_series.c.key == key
+            )
+        ).first()
+        return None if found is None else int(found[0])
+
+    def history_page(
+        self, run_id: str, key: str, max_results: int, page_token: str | None
+    ) -> Page[PointRow]:
+        """Up to ``max_results`` points after the token's position."""
+        offset, last = (0, None) if not page_token else _decode_token(page_token)
+        with self.db.read() as conn:
+            series_pk = self._series_pk(conn, run_id, key)
+            if series_pk is None:
+                return Page([])
+            stmt = (
+                select(mp.step, mp.timestamp, mp.value, mp.is_nan)
+                .where(mp.series_pk == series_pk)
+                .order_by(mp.step, mp.timestamp, mp.value, mp.is_nan)
+                .limit(max_results + 1)
+            )
+            if last is not None:
+                stmt = stmt.where(_after(last))
+            rows: list[PointRow] = [tuple(r) for r in conn.execute(stmt)]  # type: ignore[misc]
+        if len(rows) > max_results:
+            rows = rows[:max_results]
+            return Page(rows, _encode_token(offset + len(rows), rows[-1]))
+        return Page(rows)
+
+    def check_history(self, run_id: str) -> None:
+        """Raise before streaming starts when the run does not exist."""
+        with self.db.read() as conn:
+            run_row(conn, run_id)
+
+    def stream_history(self, run_id: str, key: str) -> Iterator[list[PointRow]]:
+        """The whole history in chunks, holding one read snapshot and never the whole list."""
+        with self.db.read() as conn:
+            series_pk = self._series_pk(conn, run_id, key)
+            if series_pk is None:
+                return
+            result = conn.execution_options(yield_per=STREAM_CHUNK).execute(
+                select(mp.step, mp.timestamp, mp.value, mp.is_nan)
+                .where(mp.series_pk == series_pk)
+                .order_by(mp.step, mp.timestamp, mp.value, mp.is_nan)
+            )
+            yield from result.partitions()  # type: ignore[misc]
+
+    def bulk_history(
+        self, run_ids: Sequence[str], key: str, max_results: int
+    ) -> list[tuple[str, PointRow]]:
+        """Points of ``key`` for several runs, ordered by run then step; at most max_results."""
+        out: list[tuple[str, PointRow]] = []
+        with self.db.read() as conn:
+            for run_id in run_ids:
+                if len(out) >= max_results:
+                    break
+                series_pk = self._series_pk(conn, run_id, key)
+                if series_pk is None:
+                    continue
+                for r in conn.execute(
+                    select(mp.step, mp.timestamp, mp.value, mp.is_nan)
+                    .where(mp.series_pk == series_pk)
+                    .order_by(mp.step, mp.timestamp, mp.value, mp.is_nan)
+                    .limit(max_results - len(out))
+                ):
+                    out.append((run_id, tuple(r)))  # type: ignore[arg-type]
+        return out
+
+    def sampled_history(
+        self,
+        run_ids: Sequence[str],
+        key: str,
+        start_step: int | None,
+        end_step: int | None,
+        max_results: int,
+    ) -> list[tuple[str, PointRow]]:
+        """For each run, the points at up to ``max_results`` evenly spaced steps of its range.
+
+        The first and last step in range are always included. Each chosen step is found with
+        one index seek, so the cost does not grow with the length of the history.
+        """
+        out: list[tuple[str, PointRow]] = []
+        with self.db.read() as conn:
+            found = conn.execute(
+                select(runs.c.run_id, metric_series.c.series_pk)
+                .join_from(metric_series, runs, runs.c.run_pk == metric_series.c.run_pk)
+                .where(runs.c.run_id.in_(list(run_ids)), metric_series.c.key == key)
+            ).all()
+            by_run = {r.run_id: r.series_pk for r in found}
+            for run_id in run_ids:
+                series_pk = by_run.get(run_id)
+                if series_pk is not None:
+                    out.extend(
+                        (run_id, p)
+                        for p in _sample_series(conn, series_pk, start_step, end_step, max_results)
+                    )
+        return out
+
+
+def _sample_series(
+    conn: Connection, series_pk: int, start: int | None, end: int | None, max_results: int
+) -> list[PointRow]:
+    in_range = [mp.series_pk == series_pk]
+    if start is not None:
+        in_range.append(mp.step >= start)
+    if end is not None:
+        in_range.append(mp.step <= end)
+    low, high = conn.execute(select(func.min(mp.step), func.max(mp.step)).where(*in_range)).one()
+    if low is None:
+        return []
+    steps: list[int] = []
+    if high == low or max_results == 1:
+        steps = [low] if max_results == 1 else [low, high]
+    else:
+        # Targets spread over [low, high]; each resolves to the first logged step at or above.
+        n = max_results
+        targets = sorted({low + (high - low) * i // (n - 1) for i in range(n)})
+        seek = select(mp.step).where(mp.series_pk == series_pk).order_by(mp.step).limit(1)
+        chosen: list[int] = []
+        floor = low - 1
+        for target in targets:
+            if target <= floor:
+                continue
+            step = conn.execute(seek.where(mp.step >= target, mp.step <= high)).scalar()
+            if step is None:
+                continue
+            if not chosen or step != chosen[-1]:
+                chosen.append(int(step))
+            floor = int(step)
+        steps = chosen
+    rows = conn.execute(
+        select(mp.step, mp.timestamp, mp.value, mp.is_nan)
+        .where(mp.series_pk == series_pk, mp.step.in_(steps))
+        .order_by(mp.step, mp.timestamp, mp.value, mp.is_nan)
+    ).all()
+    return [tuple(r) for r in rows]  # type: ignore[misc]

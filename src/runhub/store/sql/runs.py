@@ -1,0 +1,168 @@
+"""Runs on a SQL database: create, read, update, delete, restore, search."""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Sequence
+
+from sqlalchemy import select, update
+from sqlalchemy.engine import Connection
+
+from runhub.entities import LifecycleStage, Page, Run, RunInfo, RunStatus, RunTag, ViewType
+from runhub.errors import InvalidParameter, NotFound
+from runhub.search import build_run_search
+from runhub.store.run_names import random_run_name
+from runhub.store.sql.db import Database
+from runhub.store.sql.experiments import now_ms, parse_experiment_id
+from runhub.store.sql.run_rows import active_run_row, load_runs, run_info, run_row
+from runhub.store.sql.upsert import upsert
+from runhub.store.tables import experiments, runs, tags
+from runhub.validation import MAX_TAG_VAL_LENGTH, fit_value, validate_key
+
+RUN_NAME_TAG = "mlflow.runName"
+USER_TAG = "mlflow.user"
+
+
+class SqlRunStore:
+    """The run lifecycle and run search."""
+
+    def __init__(self, db: Database, truncate_long_values: bool = True) -> None:
+        self.db = db
+        self.truncate = truncate_long_values
+
+    def create_run(
+        self,
+        experiment_id: str,
+        user_id: str | None,
+        start_time: int | None,
+        tags_in: Sequence[RunTag],
+        run_name: str | None,
+    ) -> Run:
+        exp_id = parse_experiment_id(experiment_id)
+        tag_values: dict[str, str] = {}
+        for tag in tags_in:
+            validate_key(tag.key, "Tag")
+            tag_values[tag.key] = fit_value(tag.value, MAX_TAG_VAL_LENGTH, "value", self.truncate)
+        tagged_name = tag_values.get(RUN_NAME_TAG)
+        if run_name and tagged_name is not None and tagged_name != run_name:
+            raise InvalidParameter(
+                f"Both 'run_name' argument and 'mlflow.runName' tag are specified, but with "
+                f"different values (run_name='{run_name}', mlflow.runName='{tagged_name}')."
+            )
+        name = run_name or tagged_name or random_run_name()
+        tag_values[RUN_NAME_TAG] = name
+        user = user_id if user_id is not None else tag_values.get(USER_TAG, "")
+        run_id = uuid.uuid4().hex
+
+        def create(conn: Connection) -> Run:
+            exp = conn.execute(
+                select(experiments.c.artifact_location, experiments.c.lifecycle_stage).where(
+                    experiments.c.experiment_id == exp_id
+                )
+            ).first()
+            if exp is None:
+                raise NotFound(f"No Experiment with id={experiment_id} exists")
+            if exp.lifecycle_stage != LifecycleStage.ACTIVE:
+                raise InvalidParameter(
+                    f"The experiment {experiment_id} must be in the 'active' state. "
+                    f"Current state is {exp.lifecycle_stage}."
+                )
+            result = conn.execute(
+                runs.insert().values(
+                    run_id=run_id,
+                    experiment_id=exp_id,
+                    name=name,
+                    user_id=user,
+                    status=RunStatus.RUNNING.value,
+                    start_time=start_time if start_time is not None else now_ms(),
+                    lifecycle_stage=LifecycleStage.ACTIVE,
+                    artifact_uri=f"{exp.artifact_location}/{run_id}/artifacts",
+                )
+            )
+            run_pk = result.inserted_primary_key[0]
+            conn.execute(
+                tags.insert(),
+                [{"run_pk": run_pk, "key": k, "value": v} for k, v in tag_values.items()],
+            )
+            row = conn.execute(select(runs).where(runs.c.run_pk == run_pk)).one()
+            return load_runs(conn, [row])[0]
+
+        run: Run = self.db.run_write(create)
+        return run
+
+    def get_run(self, run_id: str) -> Run:
+        with self.db.read() as conn:
+            return load_runs(conn, [run_row(conn, run_id)])[0]
+
+    def update_run(
+        self, run_id: str, status: str | None, end_time: int | None, run_name: str | None
+    ) -> RunInfo:
+        def change(conn: Connection) -> RunInfo:
+            row = active_run_row(conn, run_id)
+            values: dict[str, object] = {}
+            if status is not None:
+                values["status"] = status
+            if end_time is not None:
+                values["end_time"] = end_time
+            if run_name:
+                values["name"] = run_name
+                upsert(
+                    conn,
+                    tags,
+                    [{"run_pk": row.run_pk, "key": RUN_NAME_TAG, "value": run_name}],
+                    ["run_pk", "key"],
+                    ["value"],
+                )
+            if values:
+                conn.execute(update(runs).where(runs.c.run_pk == row.run_pk).values(**values))
+                row = conn.execute(select(runs).where(runs.c.run_pk == row.run_pk)).one()
+            return run_info(row)
+
+        info: RunInfo = self.db.run_write(change)
+        return info
+
+    def _set_stage(self, run_id: str, stage: str, deleted_time: int | None) -> None:
+        def change(conn: Connection) -> None:
+            row = run_row(conn, run_id)
+            conn.execute(
+                update(runs)
+                .where(runs.c.run_pk == row.run_pk)
+                .values(lifecycle_stage=stage, deleted_time=deleted_time)
+            )
+
+        self.db.run_write(change)
+
+    def delete_run(self, run_id: str) -> None:
+        self._set_stage(run_id, LifecycleStage.DELETED, now_ms())
+
+    def restore_run(self, run_id: str) -> None:
+        self._set_stage(run_id, LifecycleStage.ACTIVE, None)
+
+    def search_runs(
+        self,
+        experiment_ids: Sequence[str],
+        filter_string: str,
+        view_type: ViewType,
+        max_results: int,
+        order_by: Sequence[str],
+        page_token: str | None,
+    ) -> Page[Run]:
+        exp_ids: list[int] = []
+        for e in experiment_ids:
+            try:
+                exp_ids.append(int(e))
+            except ValueError:
+                continue
+        query = build_run_search(
+            exp_ids, filter_string, view_type, list(order_by), max_results, page_token
+        )
+        with self.db.read() as conn:
+            rows = conn.execute(query.statement).all()
+            page_rows, token = query.page(rows)
+            pks = [r.run_pk for r in page_rows]
+            full = {}
+            for i in range(0, len(pks), 500):
+                for r in conn.execute(select(runs).where(runs.c.run_pk.in_(pks[i : i + 500]))):
+                    full[r.run_pk] = r
+            ordered = [full[pk] for pk in pks if pk in full]
+            return Page(load_runs(conn, ordered), token)

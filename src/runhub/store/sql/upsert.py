@@ -1,0 +1,94 @@
+"""Dialect-aware bulk "insert or update" and "insert unless present"."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+from sqlalchemy import Table, and_, tuple_
+from sqlalchemy.dialects import mysql, postgresql, sqlite
+from sqlalchemy.engine import Connection
+
+
+def upsert(
+    conn: Connection,
+    table: Table,
+    rows: Sequence[dict[str, Any]],
+    keys: Sequence[str],
+    update_columns: Sequence[str],
+) -> None:
+    """Insert ``rows``; where a row with the same ``keys`` exists, overwrite ``update_columns``."""
+    if not rows:
+        return
+    name = conn.dialect.name
+    if name == "sqlite":
+        stmt = sqlite.insert(table)
+        conn.execute(
+            stmt.on_conflict_do_update(
+                index_elements=list(keys),
+                set_={c: getattr(stmt.excluded, c) for c in update_columns},
+            ),
+            list(rows),
+        )
+    elif name == "postgresql":
+        pstmt = postgresql.insert(table)
+        conn.execute(
+            pstmt.on_conflict_do_update(
+                index_elements=list(keys),
+                set_={c: getattr(pstmt.excluded, c) for c in update_columns},
+            ),
+            list(rows),
+        )
+    elif name in ("mysql", "mariadb"):
+        mstmt = mysql.insert(table)
+        conn.execute(
+            mstmt.on_duplicate_key_update({c: mstmt.inserted[c] for c in update_columns}),
+            list(rows),
+        )
+    else:
+        _portable_upsert(conn, table, rows, keys, update_columns)
+
+
+def insert_ignore(conn: Connection, table: Table, rows: Sequence[dict[str, Any]]) -> None:
+    """Insert ``rows``, silently skipping those whose primary key is already present."""
+    if not rows:
+        return
+    name = conn.dialect.name
+    if name == "sqlite":
+        conn.execute(sqlite.insert(table).on_conflict_do_nothing(), list(rows))
+    elif name == "postgresql":
+        conn.execute(postgresql.insert(table).on_conflict_do_nothing(), list(rows))
+    elif name in ("mysql", "mariadb"):
+        conn.execute(table.insert().prefix_with("IGNORE"), list(rows))
+    else:
+        keys = [c.name for c in table.primary_key.columns]
+        _portable_upsert(conn, table, rows, keys, [])
+
+
+def _portable_upsert(
+    conn: Connection,
+    table: Table,
+    rows: Sequence[dict[str, Any]],
+    keys: Sequence[str],
+    update_columns: Sequence[str],
+) -> None:
+    # Databases without an upsert statement (MSSQL): find existing keys, then insert/update.
+    key_cols = [table.c[k] for k in keys]
+    wanted = {tuple(r[k] for k in keys): r for r in rows}
+    existing = {
+        tuple(row)
+        for row in conn.execute(
+            table.select().with_only_columns(*key_cols).where(tuple_(*key_cols).in_(list(wanted)))
+        )
+    }
+    new = [r for k, r in wanted.items() if k not in existing]
+    if new:
+        conn.execute(table.insert(), new)
+    if update_columns:
+        for key in existing:
+            row = wanted[key]
+            conn.execute(
+                table.update()
+                .where(and_(*(c == v for c, v in zip(key_cols, key, strict=True))))
+                .values({c: row[c] for c in update_columns})
+            )
