@@ -10,6 +10,7 @@ from __future__ import annotations
 import http.client
 import json
 import queue
+import select
 import threading
 import time
 from collections.abc import Callable, Iterable, Sequence
@@ -49,6 +50,12 @@ class Client:
         self._conn: http.client.HTTPConnection | None = None
 
     def _connection(self) -> http.client.HTTPConnection:
+        if self._conn is not None and self._conn.sock is not None:
+            # Like urllib3: a keep-alive socket that is readable while idle was closed by the
+            # server (uvicorn drops idle connections after 5 s); open a new one.
+            readable, _, _ = select.select([self._conn.sock], [], [], 0)
+            if readable:
+                self.close()
         if self._conn is None:
             self._conn = http.client.HTTPConnection(self.host, self.port, timeout=self.timeout_s)
         return self._conn

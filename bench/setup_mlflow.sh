@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
-# Create bench/.venv-mlflow with the MLflow server the benchmarks compare against.
-# Idempotent: re-running with the right version installed does nothing.
+# Create bench/.venv-mlflow with the MLflow server the benchmarks compare against, and py-spy
+# (used by `bench/run.py --profile` to profile either server). Idempotent: re-running with
+# both already installed does nothing.
 set -euo pipefail
 
 MLFLOW_VERSION="3.17.2" # 3.18.0 is not installable from this machine's registry
@@ -8,9 +9,9 @@ HERE="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 VENV="$HERE/.venv-mlflow"
 PYTHON="${PYTHON:-python3}"
 
-if [[ -x "$VENV/bin/python" ]] &&
+if [[ -x "$VENV/bin/py-spy" ]] &&
     "$VENV/bin/python" -c "import mlflow, sys; sys.exit(mlflow.__version__ != '$MLFLOW_VERSION')" 2>/dev/null; then
-    echo "mlflow $MLFLOW_VERSION already installed in $VENV"
+    echo "mlflow $MLFLOW_VERSION and py-spy already installed in $VENV"
     exit 0
 fi
 
@@ -18,5 +19,5 @@ if [[ ! -x "$VENV/bin/python" ]]; then
     "$PYTHON" -m venv "$VENV"
 fi
 "$VENV/bin/pip" install --quiet --upgrade pip
-"$VENV/bin/pip" install --quiet "mlflow==$MLFLOW_VERSION"
+"$VENV/bin/pip" install --quiet "mlflow==$MLFLOW_VERSION" py-spy
 "$VENV/bin/python" -c "import mlflow; print('installed mlflow', mlflow.__version__)"

@@ -1,7 +1,6 @@
 """A live tracking server per session, driven by the stock ``mlflow`` client.
 
-``RUNHUB_COMPAT_TARGET`` picks the server: ``runhub`` (default) or ``mlflow``, MLflow's own
-server, so that every test can be checked against the reference implementation.
+``RUNHUB_COMPAT_TARGET`` picks the server (see ``target.py``).
 """
 
 from __future__ import annotations
@@ -21,6 +20,7 @@ import pytest
 import requests
 
 from .rest import Rest
+from .target import ON_MLFLOW, TARGET
 
 # The client reads these when it is imported or when it sends a request: no retries, so a server
 # bug fails the test at once instead of backing off for minutes, and no telemetry leaves the host.
@@ -29,7 +29,6 @@ os.environ.setdefault("MLFLOW_HTTP_REQUEST_TIMEOUT", "60")
 os.environ.setdefault("MLFLOW_DISABLE_TELEMETRY", "true")
 os.environ.setdefault("DO_NOT_TRACK", "true")
 
-TARGET = os.environ.get("RUNHUB_COMPAT_TARGET", "runhub")
 STARTUP_TIMEOUT_S = 90.0
 SHUTDOWN_TIMEOUT_S = 10.0
 
@@ -42,7 +41,7 @@ def pytest_configure(config: pytest.Config) -> None:
 
 
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
-    if TARGET != "mlflow":
+    if not ON_MLFLOW:
         return
     skip = pytest.mark.skip(reason="runhub extension; MLflow does not implement it")
     for item in items:
@@ -69,7 +68,7 @@ def _server_command(tmp: Path, port: int) -> tuple[list[str], dict[str, str]]:
         str(port),
     ]
     env = dict(os.environ)
-    if TARGET == "mlflow":
+    if ON_MLFLOW:
         env["MLFLOW_SERVER_ENABLE_JOB_EXECUTION"] = "false"
         return [str(bin_dir / "mlflow"), "server", *stores, "--workers", "1"], env
     if TARGET == "runhub":
@@ -96,12 +95,6 @@ def _stop(proc: subprocess.Popen[bytes]) -> None:
 def _log_tail(log: Path, lines: int = 40) -> str:
     text = log.read_text(errors="replace") if log.exists() else ""
     return "\n".join(text.splitlines()[-lines:])
-
-
-@pytest.fixture(scope="session")
-def target() -> str:
-    """Which server the suite is talking to: ``runhub`` or ``mlflow``."""
-    return TARGET
 
 
 @pytest.fixture(scope="session")

@@ -16,7 +16,7 @@ from runhub.api.runs import run_id_of
 from runhub.api.wire import Field
 from runhub.errors import InvalidParameter
 from runhub.store import Stores
-from runhub.store.sql.metric_history import PointRow
+from runhub.store.protocols import PointRow
 
 MAX_BULK_RUNS = 100
 MAX_SAMPLED_PER_RUN = 2500

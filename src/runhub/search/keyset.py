@@ -15,7 +15,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from typing import Any
 
-from sqlalchemy import and_, case, false, or_, true
+from sqlalchemy import and_, case, false, or_
 from sqlalchemy.engine import Row
 from sqlalchemy.sql import Select
 from sqlalchemy.sql.elements import ColumnElement
@@ -55,12 +55,14 @@ def order_clauses(terms: Sequence[SortTerm]) -> list[ColumnElement[Any]]:
 
 def after_clause(terms: Sequence[SortTerm], last: Sequence[Scalar]) -> ColumnElement[bool]:
     """Rows strictly after the row whose term values are ``last``, in the order of ``terms``."""
-    result: ColumnElement[bool] = false()
+    pairs = list(zip(terms, last, strict=True))
     # Built from the last term outwards: after_i = beyond_i OR (equal_i AND after_{i+1}).
-    for term, value in reversed(list(zip(terms, last, strict=True))):
-        beyond, equal, reach = _compare(term, value)
-        result = and_(reach, or_(beyond, and_(equal, result)))
-    return result
+    result = _compare(*pairs[-1])[0]
+    for term, value in reversed(pairs[:-1]):
+        beyond, equal, _ = _compare(term, value)
+        result = or_(beyond, and_(equal, result))
+    # Restating "at or after" on the first term lets an index bound the scan.
+    return and_(_compare(*pairs[0])[2], result)
 
 
 def _compare(
@@ -86,8 +88,11 @@ def _compare(
 def check_keyset(token: str, keyset: Keyset, terms: Sequence[SortTerm], query: str) -> None:
     """Raise InvalidParameter unless ``keyset`` fits a search over ``terms`` with hash ``query``."""
     if keyset.query != query:
-        raise invalid_token(token, "it was issued for a different search (filter, order_by, "
-                            "experiments or view type changed)")
+        raise invalid_token(
+            token,
+            "it was issued for a different search (filter, order_by, "
+            "experiments or view type changed)",
+        )
     if len(keyset.after) != len(terms):
         raise invalid_token(token, "it does not match the sort order")
     for term, value in zip(terms, keyset.after, strict=True):
@@ -139,6 +144,3 @@ def _scalar(value: Any) -> Scalar:
         return value
     # Drivers may hand back Decimal for numeric columns; floats keep the exact double.
     return float(value)
-
-
-__all__ = ["SearchQuery", "SortTerm", "after_clause", "order_clauses", "read_keyset", "true"]

@@ -68,7 +68,7 @@ def tokenize(text: str) -> list[Token]:
         ch = text[i]
         if ch.isspace():
             i += 1
-        elif ch in "()," :
+        elif ch in "(),":
             kind = {"(": Kind.LPAREN, ")": Kind.RPAREN, ",": Kind.COMMA}[ch]
             tokens.append(Token(kind, ch, i))
             i += 1

@@ -37,6 +37,7 @@ class glob_like(FunctionElement[bool]):
     name = "glob_like"
     type = Boolean()
     inherit_cache = True
+    _is_implicitly_boolean = True  # a predicate: no "= 1" appended on non-boolean backends
 
 
 @compiles(case_sensitive)
@@ -54,21 +55,22 @@ def _case_sensitive_mysql(element: case_sensitive, compiler: SQLCompiler, **kw: 
 @compiles(glob_like)
 def _glob_like_default(element: glob_like, compiler: SQLCompiler, **kw: Any) -> str:
     column, like_pattern, _ = element.clauses
-    return compiler.process(case_sensitive(column).like(like_pattern, escape=_ESCAPE), **kw)
+    like = case_sensitive(column).like(like_pattern, escape=_ESCAPE)
+    return f"({compiler.process(like, **kw)})"
 
 
 @compiles(glob_like, "sqlite")
 def _glob_like_sqlite(element: glob_like, compiler: SQLCompiler, **kw: Any) -> str:
     column, _, glob_pattern = element.clauses
-    return f"{compiler.process(column, **kw)} GLOB {compiler.process(glob_pattern, **kw)}"
+    return f"({compiler.process(column, **kw)} GLOB {compiler.process(glob_pattern, **kw)})"
 
 
 def string_condition(column: ColumnElement[Any], op: str, value: Any) -> ColumnElement[bool]:
     """``column <op> value`` for a string operator (``= != LIKE ILIKE IN NOT IN``)."""
     if op == "=":
-        return case_sensitive(column) == value
+        return case_sensitive(column).__eq__(value)
     if op == "!=":
-        return case_sensitive(column) != value
+        return case_sensitive(column).__ne__(value)
     if op == "IN":
         return case_sensitive(column).in_(list(value))
     if op == "NOT IN":

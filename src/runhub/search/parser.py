@@ -33,7 +33,7 @@ def parse_filter(text: str | None, grammar: Grammar) -> Node | None:
         return None
     parser = _Parser(text, grammar, f'Invalid filter "{text}"')
     tree = parser.or_expr()
-    parser.expect_end("AND, OR or the end of the filter")
+    parser.expect_end()
     return tree
 
 
@@ -51,10 +51,12 @@ def _order_key(entry: str, grammar: Grammar) -> OrderKey:
     direction = parser.peek()
     if direction.kind is Kind.IDENT and direction.prefix is None:
         if direction.value.upper() not in ("ASC", "DESC"):
-            raise parser.error(f"unexpected {_show(direction)}", direction.pos, "; expected ASC or DESC")
+            raise parser.error(
+                f"unexpected {_show(direction)}", direction.pos, "; expected ASC or DESC"
+            )
         ascending = direction.value.upper() == "ASC"
         parser.advance()
-    parser.expect_end("ASC, DESC or the end of the clause")
+    parser.expect_end()
     return OrderKey(entity.name, key, ascending)
 
 
@@ -72,8 +74,8 @@ class _Parser:
     def error(self, detail: str, pos: int, hint: str = "") -> InvalidParameter:
         return InvalidParameter(f"{self.where}: {detail} at position {pos}{hint}")
 
-    def unexpected(self, token: Token, expected: str) -> InvalidParameter:
-        return self.error(f"unexpected {_show(token)}", token.pos, f"; expected {expected}")
+    def unexpected(self, token: Token) -> InvalidParameter:
+        return self.error(f"unexpected {_show(token)}", token.pos)
 
     def peek(self) -> Token:
         return self.tokens[self.index]
@@ -88,10 +90,10 @@ class _Parser:
         token = self.peek()
         return token.kind is Kind.KEYWORD and token.value == word
 
-    def expect_end(self, expected: str) -> None:
+    def expect_end(self) -> None:
         token = self.peek()
         if token.kind is not Kind.EOF:
-            raise self.unexpected(token, expected)
+            raise self.unexpected(token)
 
     # -- boolean structure -----------------------------------------------------------------
     def or_expr(self) -> Node:
@@ -117,7 +119,7 @@ class _Parser:
             inner = self.or_expr()
             token = self.advance()
             if token.kind is not Kind.RPAREN:
-                raise self.unexpected(token, "')', AND or OR")
+                raise self.unexpected(token)
             return inner
         return self.comparison()
 
@@ -129,7 +131,7 @@ class _Parser:
         elif token.kind is Kind.STRING and token.quote in ('"', "`"):
             prefix, key = None, token.value
         else:
-            raise self.unexpected(token, "a field such as metrics.<key>")
+            raise self.unexpected(token)
         entity = self.grammar.by_prefix(prefix)
         if entity is None:
             hint = f"; valid prefixes: {self.grammar.describe_prefixes()}"
@@ -174,21 +176,21 @@ class _Parser:
                     self.advance()
                 null = self.advance()
                 if not (null.kind is Kind.KEYWORD and null.value == "NULL"):
-                    raise self.unexpected(null, "NULL")
+                    raise self.unexpected(null)
                 return ("IS NOT NULL" if negated else "IS NULL"), token
-        raise self.unexpected(token, "a comparison operator")
+        raise self.unexpected(token)
 
     def value_list(self, entity: Entity, key: str, field: Field) -> Value:
         token = self.advance()
         if token.kind is not Kind.LPAREN:
-            raise self.unexpected(token, "'(' to start a list of values")
+            raise self.unexpected(token)
         values = [self.value(entity, key, field)]
         while True:
             token = self.advance()
             if token.kind is Kind.RPAREN:
                 break
             if token.kind is not Kind.COMMA:
-                raise self.unexpected(token, "',' or ')'")
+                raise self.unexpected(token)
             values.append(self.value(entity, key, field))
         if field.kind is ValueKind.NUMBER:
             return tuple(v for v in values if not isinstance(v, str))
@@ -197,15 +199,19 @@ class _Parser:
     def value(self, entity: Entity, key: str, field: Field) -> int | float | str:
         token = self.advance()
         if token.kind in _STRUCTURAL:
-            raise self.unexpected(token, "a value")
+            raise self.unexpected(token)
         if field.kind is ValueKind.NUMBER:
             if token.kind is not Kind.NUMBER:
-                detail = f"Expected numeric value type for {entity.label} '{key}', got {_show(token)}"
+                detail = (
+                    f"Expected numeric value type for {entity.label} '{key}', got {_show(token)}"
+                )
                 raise self.error(detail, token.pos)
             return token.number
         if token.kind is not Kind.STRING or token.quote == "`":
-            detail = f"Expected a quoted string value for {entity.label} '{key}', got {_show(token)}"
-            raise self.error(detail, token.pos, " (e.g. 'my-value')")
+            detail = (
+                f"Expected a quoted string value for {entity.label} '{key}', got {_show(token)}"
+            )
+            raise self.error(detail, token.pos)
         return token.value
 
 

@@ -5,6 +5,13 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from runhub.config import Settings
+from runhub.store.protocols import (
+    ExperimentStore,
+    LineageStore,
+    MetricHistoryStore,
+    RunDataStore,
+    RunStore,
+)
 from runhub.store.sql.db import Database
 from runhub.store.sql.experiments import SqlExperimentStore
 from runhub.store.sql.lineage import SqlLineageStore
@@ -19,11 +26,11 @@ class Stores:
 
     settings: Settings
     db: Database
-    experiments: SqlExperimentStore
-    runs: SqlRunStore
-    run_data: SqlRunDataStore
-    history: SqlMetricHistoryStore
-    lineage: SqlLineageStore
+    experiments: ExperimentStore
+    runs: RunStore
+    run_data: RunDataStore
+    history: MetricHistoryStore
+    lineage: LineageStore
 
     def close(self) -> None:
         self.db.dispose()

@@ -13,12 +13,11 @@ from sqlalchemy.engine import Connection
 
 from runhub.entities import Page
 from runhub.errors import InvalidParameter
+from runhub.store.protocols import PointRow
 from runhub.store.sql.db import Database
 from runhub.store.sql.run_rows import run_row
 from runhub.store.tables import metric_points, metric_series, runs
 
-# One history point as it leaves the database: (step, timestamp, value, is_nan).
-PointRow = tuple[int, int, float, bool]
 STREAM_CHUNK = 20_000
 
 mp = metric_points.c
@@ -40,11 +39,13 @@ def _decode_token(token: str) -> tuple[int, PointRow]:
 
 def _after(last: PointRow) -> Any:
     # Strictly after ``last`` in (step, timestamp, value, is_nan) order: the primary-key order.
-    cols = (mp.step, mp.timestamp, mp.value, mp.is_nan)
+    cols = (mp.step, mp.timestamp, mp.value)
     clauses = []
-    for i in range(4):
+    for i in range(3):
         eqs = [cols[j] == last[j] for j in range(i)]
         clauses.append(and_(*eqs, cols[i] > last[i]))
+    if not last[3]:  # a NaN point sorts after the non-NaN one with the same other fields
+        clauses.append(and_(*(c == v for c, v in zip(cols, last, strict=False)), mp.is_nan.is_(True)))
     return or_(*clauses)
 
 

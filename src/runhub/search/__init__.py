@@ -1,0 +1,47 @@
+"""The search filter grammar: lexer -> parser -> AST -> SQL, with keyset page tokens.
+
+Public API::
+
+    parse_filter(text, grammar) -> Node | None
+    parse_order_by(entries, grammar) -> list[OrderKey]
+    build_run_search(experiment_ids, filter_string, view_type, order_by, max_results, page_token)
+        -> SearchQuery
+    build_experiment_search(filter_string, view_type, order_by, max_results, page_token)
+        -> SearchQuery
+    SearchQuery.statement (a Select) / SearchQuery.page(rows) -> (rows, next_page_token | None)
+    encode_offset_token(n) / decode_offset_token(token) -> int
+
+Every malformed input raises ``runhub.errors.InvalidParameter`` (400).
+"""
+
+from runhub.search.ast import And, Comparison, Node, Not, Or, OrderKey
+from runhub.search.experiments import EXPERIMENT_GRAMMAR, build_experiment_search
+from runhub.search.grammar import Entity, Field, Grammar, ValueKind
+from runhub.search.keyset import SearchQuery, SortTerm
+from runhub.search.parser import parse_filter, parse_order_by
+from runhub.search.run_grammar import RUN_GRAMMAR
+from runhub.search.runs import build_run_search
+from runhub.search.tokens import decode_offset_token, encode_offset_token
+
+__all__ = [
+    "EXPERIMENT_GRAMMAR",
+    "RUN_GRAMMAR",
+    "And",
+    "Comparison",
+    "Entity",
+    "Field",
+    "Grammar",
+    "Node",
+    "Not",
+    "Or",
+    "OrderKey",
+    "SearchQuery",
+    "SortTerm",
+    "ValueKind",
+    "build_experiment_search",
+    "build_run_search",
+    "decode_offset_token",
+    "encode_offset_token",
+    "parse_filter",
+    "parse_order_by",
+]
