@@ -213,7 +213,7 @@ def workload_rows(results: dict[str, Any]) -> dict[str, list[Row]]:
 
 def _table(rows: list[Row]) -> list[str]:
     lines = [
-        "| measure | runhub | MLflow | runhub ÷ MLflow | target | |",
+        "| measure | runhub | MLflow | runhub better by | target | |",
         "|---|---:|---:|---:|---|---|",
     ]
     for row in rows:
@@ -230,7 +230,8 @@ def _server_line(name: str, res: dict[str, Any]) -> str:
         return f"- {name}: **failed**: `{res['error'][:400]}`"
     return (
         f"- {name}: started in {res.get('startup_s', 0):.1f} s, idle RSS "
-        f"{res.get('idle_rss_mb', 0):.0f} MB; load average before/after "
+        f"{res.get('idle_rss_mb', 0):.0f} MB ({', '.join(res.get('idle_rss_by_process', []))}); "
+        "load average before/after "
         f"{res.get('loadavg_before', '?')} / {res.get('loadavg_after', '?')}"
     )
 

@@ -61,6 +61,8 @@ METHOD = [
     "RSS is the sum of VmRSS over the server process and all its children (read from "
     "/proc/<pid>/status, polled every 20-50 ms during a measurement); 'idle' is read 0.5 s "
     "after /health first answers. 'Flat under load' is taken as peak - idle ≤ 50 MB.",
+    "Ratios are how many times better runhub is: runhub ÷ MLflow for throughput, MLflow ÷ "
+    "runhub for latency, memory and CPU.",
     "Server CPU is utime+stime of the server's process tree; 'server CPU per request' divides it "
     "by the requests of the measured loop.",
     "The machine has 2 CPU cores shared by the servers, the load generator and other engineers' "
@@ -183,6 +185,7 @@ def run_one(name: str, workload: str, sizes: Sizes, args: argparse.Namespace) ->
     result.update(
         startup_s=server.startup_s,
         idle_rss_mb=server.idle_rss_mb,
+        idle_rss_by_process=server.idle_rss_by_process,
         server_command=shlex.join(server.command),
         loadavg_before=loadavg_before,
         loadavg_after=" ".join(f"{x:.2f}" for x in os.getloadavg()),

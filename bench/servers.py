@@ -37,6 +37,7 @@ class Server:
     workdir: Path
     log_path: Path
     idle_rss_mb: float = 0.0
+    idle_rss_by_process: list[str] = field(default_factory=list)
     startup_s: float = 0.0
     command: list[str] = field(default_factory=list)
 
@@ -131,6 +132,7 @@ def start_server(name: str) -> Server:
     server.startup_s = time.perf_counter() - started
     time.sleep(0.5)  # let start-up allocations settle before the idle reading
     server.idle_rss_mb = tree_rss_mb(server.pid)
+    server.idle_rss_by_process = tree_rss_by_process(server.pid)
     return server
 
 
@@ -202,6 +204,20 @@ def _status_kb(pid: int, field_name: str) -> int:
 def tree_rss_mb(pid: int) -> float:
     """Current resident memory (VmRSS) of `pid` and its descendants, in MB."""
     return sum(_status_kb(p, "VmRSS") for p in process_tree(pid)) / 1024
+
+
+def tree_rss_by_process(pid: int) -> list[str]:
+    """'<program> <MB>' for each process in the tree, to show where memory sits."""
+    out = []
+    for p in process_tree(pid):
+        try:
+            argv = Path(f"/proc/{p}/cmdline").read_bytes().split(b"\0")
+        except OSError:
+            continue
+        words = [a.decode(errors="replace") for a in argv if a]
+        name = " ".join(Path(w).name if i == 0 else w for i, w in enumerate(words[:3]))
+        out.append(f"{name} {_status_kb(p, 'VmRSS') / 1024:.0f} MB")
+    return out
 
 
 def tree_hwm_mb(pid: int) -> float:

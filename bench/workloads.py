@@ -148,18 +148,18 @@ def log_metric(server: Server, sizes: Sizes) -> Result:
     run_id = create_run(client, create_experiment(client, "bench-log-metric"), "log-metric")
     rng = random.Random(2)
 
-    def body(step: int) -> dict[str, Any]:
+    def body(step: int, key: str = "loss") -> dict[str, Any]:
         return {
             "run_uuid": run_id,
             "run_id": run_id,
-            "key": "loss",
+            "key": key,
             "value": rng.random(),
             "timestamp": now_ms(),
             "step": step,
         }
 
-    for i in range(20):
-        client.post(f"{API}/runs/log-metric", body(-1 - i))
+    for i in range(20):  # warm-up, not measured
+        client.post(f"{API}/runs/log-metric", body(i, "warm-up"))
     out = timed_loop(
         server,
         sizes.log_metrics,

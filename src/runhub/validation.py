@@ -8,6 +8,7 @@ import re
 import sys
 from collections import Counter
 from collections.abc import Sequence
+from functools import lru_cache
 
 from runhub.errors import InvalidParameter
 
@@ -35,8 +36,9 @@ _KEY_RE = re.compile(r"^[/\w.\- :]*$")
 _RUN_ID_RE = re.compile(r"^[a-zA-Z0-9][\w\-]{0,255}$")
 
 
+@lru_cache(maxsize=8192)
 def validate_key(key: str, what: str) -> None:
-    """A metric, param or tag key: length, characters, and no path tricks."""
+    """A metric, param or tag key: length, characters, and no path tricks (valid keys cached)."""
     if not key:
         raise InvalidParameter(f"Missing value for required parameter '{what} key'.")
     if len(key) > MAX_ENTITY_KEY_LENGTH:

@@ -31,6 +31,7 @@ os.environ.setdefault("DO_NOT_TRACK", "true")
 
 STARTUP_TIMEOUT_S = 90.0
 SHUTDOWN_TIMEOUT_S = 10.0
+_server_logs: list[Path] = []  # shown at the end of the run, to read the server's side of a failure
 
 
 def pytest_configure(config: pytest.Config) -> None:
@@ -47,6 +48,11 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
     for item in items:
         if item.get_closest_marker("runhub_only"):
             item.add_marker(skip)
+
+
+def pytest_terminal_summary(terminalreporter: Any) -> None:
+    for log in _server_logs:
+        terminalreporter.write_line(f"compat server ({TARGET}) log: {log}")
 
 
 def _free_port() -> int:
@@ -104,6 +110,7 @@ def server_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     port = _free_port()
     cmd, env = _server_command(tmp, port)
     log = tmp / "server.log"
+    _server_logs.append(log)
     url = f"http://127.0.0.1:{port}"
     with log.open("wb") as out:
         proc = subprocess.Popen(

@@ -27,7 +27,8 @@ class Rest:
         """Send a request that must succeed; return its JSON body."""
         resp = self.session.request(method, self.url(path), timeout=60, **kwargs)
         assert resp.status_code == 200, f"{method} {path}: {resp.status_code} {resp.text[:500]}"
-        assert resp.headers["Content-Type"].startswith("application/json"), resp.headers
+        content_type = resp.headers.get("Content-Type", "")
+        assert content_type.startswith("application/json"), f"{method} {path}: {content_type!r}"
         return resp.json()
 
     @staticmethod

@@ -101,6 +101,20 @@ def test_set_and_delete_tag(client: MlflowClient, experiment_id: str) -> None:
     assert client.get_experiment(experiment_id).tags == {"mlflow.note.content": "# Notes ✍️"}
 
 
+def test_experiment_limits(client: MlflowClient, rest: Rest, unique_name: str) -> None:
+    exp_id = client.create_experiment(unique_name)
+    client.set_experiment_tag(exp_id, "long", "v" * 20_000)
+    assert client.get_experiment(exp_id).tags["long"] == "v" * 20_000
+    # Experiment tags are not truncated: too long is an error.
+    with pytest.raises(MlflowException) as info:
+        client.set_experiment_tag(exp_id, "longer", "v" * 20_001)
+    assert info.value.error_code == "INVALID_PARAMETER_VALUE"
+    assert "longer" not in client.get_experiment(exp_id).tags
+
+    resp = rest.post("/api/2.0/mlflow/experiments/create", json={"name": "n" * 501})
+    rest.assert_error(resp, 400, "INVALID_PARAMETER_VALUE")
+
+
 def _names(experiments) -> list[str]:
     return [e.name for e in experiments]
 

@@ -65,6 +65,9 @@ def test_search_runs_by_dataset(
     assert ids(f"datasets.digest = '{dataset.digest}'") == {run_id}
     assert ids("datasets.name LIKE 'tiny%'") == {run_id}
     assert ids("datasets.name IN ('tiny-frame', 'other')") == {run_id}
+    assert ids("datasets.name ILIKE 'TINY-%'") == {run_id}
+    assert run_id in ids("datasets.name NOT IN ('other')")
+    assert run_id not in ids("datasets.name NOT IN ('tiny-frame')")
     assert ids("datasets.context = 'evaluation'") == set()
     assert ids("datasets.name != 'tiny-frame'") == set()
     assert other not in ids("datasets.name = 'tiny-frame'")

@@ -5,6 +5,7 @@ Tests that write open a transaction and roll it back, so the fixture data never 
 
 from __future__ import annotations
 
+import itertools
 from collections.abc import Iterator
 
 # runhub.store must be imported before runhub.search: the store package's __init__ imports the
@@ -79,28 +80,56 @@ DATASET_INPUTS = [
     ("r08", 0, "Training"),
 ]
 
-_next_pk = [1000]
+# Rows added by tests take explicit keys: PostgreSQL's sequences did not see the fixture's.
+_next_key = itertools.count(1000)
 
 
-def add_run(conn: Connection, run_id: str, experiment_id: int = 1, start: int = 0,
-            metrics: dict[str, float | None] | None = None, stage: str = "active",
-            params_: dict[str, str] | None = None) -> int:
+def add_run(
+    conn: Connection,
+    run_id: str,
+    experiment_id: int = 1,
+    start: int = 0,
+    metrics: dict[str, float | None] | None = None,
+    stage: str = "active",
+    params_: dict[str, str] | None = None,
+) -> int:
     """Insert one run (and its metrics and params) and return its run_pk."""
-    run_pk = conn.execute(
+    run_pk = next(_next_key)
+    conn.execute(
         insert(runs).values(
-            run_id=run_id, experiment_id=experiment_id, name=run_id, user_id="u", status="RUNNING",
-            start_time=start, end_time=None, lifecycle_stage=stage, deleted_time=None,
+            run_pk=run_pk,
+            run_id=run_id,
+            experiment_id=experiment_id,
+            name=run_id,
+            user_id="u",
+            status="RUNNING",
+            start_time=start,
+            end_time=None,
+            lifecycle_stage=stage,
+            deleted_time=None,
             artifact_uri=f"file:///a/{run_id}",
         )
-    ).inserted_primary_key[0]
+    )
     for key, value in (metrics or {}).items():
         conn.execute(insert(metric_series).values(_metric_row(run_pk, experiment_id, key, value)))
     for key, text in (params_ or {}).items():
         conn.execute(insert(params).values(run_pk=run_pk, key=key, value=text))
-    return int(run_pk)
+    return run_pk
 
 
-def _metric_row(run_pk: int, experiment_id: int, key: str, value: float | None) -> dict[str, object]:
+def add_experiment(conn: Connection, name: str, created: int, stage: str = "active") -> int:
+    """Insert one experiment and return its id."""
+    experiment_id = next(_next_key)
+    conn.execute(insert(experiments).values(
+        experiment_id=experiment_id, name=name, artifact_location="file:///e",
+        lifecycle_stage=stage, creation_time=created, last_update_time=created,
+    ))  # fmt: skip
+    return experiment_id
+
+
+def _metric_row(
+    run_pk: int, experiment_id: int, key: str, value: float | None
+) -> dict[str, object]:
     return {
         "run_pk": run_pk, "experiment_id": experiment_id, "key": key, "step": 0, "timestamp": 0,
         "value": 0.0 if value is None else value, "is_nan": value is None,
@@ -154,8 +183,9 @@ def _reachable(url: str) -> bool:
 
 
 @pytest.fixture(scope="session", params=BACKENDS)
-def engine(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
-           ) -> Iterator[Engine]:
+def engine(
+    request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[Engine]:
     """An engine on a database holding the fixture above, one per backend."""
     backend = request.param
     admin = {"postgresql": POSTGRES_ADMIN, "mariadb": MARIADB_ADMIN}.get(backend)

@@ -10,6 +10,7 @@ from __future__ import annotations
 import math
 from collections.abc import Mapping
 from dataclasses import dataclass
+from functools import cached_property
 from typing import Any
 
 import orjson
@@ -32,7 +33,7 @@ class Field:
     enum: Mapping[int, str] | None = None  # number -> name, for kind == "enum"
     default: Any = None
 
-    @property
+    @cached_property
     def camel(self) -> str:
         head, *rest = self.name.split("_")
         return head + "".join(p[:1].upper() + p[1:] for p in rest)
@@ -117,12 +118,13 @@ def parse_message(
     out: dict[str, Any] = {}
     for f in fields:
         path = prefix + f.name
-        has_snake, has_camel = f.name in data, f.camel != f.name and f.camel in data
+        camel = f.camel
+        has_snake, has_camel = f.name in data, camel != f.name and camel in data
         if has_snake and has_camel:
             raise InvalidParameter(
                 f"Request specifies both '{f.name}' and '{f.camel}'; give the field once."
             )
-        raw = data[f.name] if has_snake else data.get(f.camel)
+        raw = data[f.name] if has_snake else data.get(camel)
         if raw is None:
             value: Any = [] if f.repeated else f.default
         elif f.repeated:

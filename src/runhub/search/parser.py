@@ -51,9 +51,7 @@ def _order_key(entry: str, grammar: Grammar) -> OrderKey:
     direction = parser.peek()
     if direction.kind is Kind.IDENT and direction.prefix is None:
         if direction.value.upper() not in ("ASC", "DESC"):
-            raise parser.error(
-                f"unexpected {_show(direction)}", direction.pos, "; expected ASC or DESC"
-            )
+            raise parser.unexpected(direction)
         ascending = direction.value.upper() == "ASC"
         parser.advance()
     parser.expect_end()

@@ -45,7 +45,9 @@ def _after(last: PointRow) -> Any:
         eqs = [cols[j] == last[j] for j in range(i)]
         clauses.append(and_(*eqs, cols[i] > last[i]))
     if not last[3]:  # a NaN point sorts after the non-NaN one with the same other fields
-        clauses.append(and_(*(c == v for c, v in zip(cols, last, strict=False)), mp.is_nan.is_(True)))
+        clauses.append(
+            and_(*(c == v for c, v in zip(cols, last, strict=False)), mp.is_nan.is_(True))
+        )
     return or_(*clauses)
 
 

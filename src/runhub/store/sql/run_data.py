@@ -17,7 +17,7 @@ from runhub.errors import InvalidParameter, NotFound
 from runhub.store.sql.db import Database
 from runhub.store.sql.run_rows import RunRow, active_run_row
 from runhub.store.sql.runs import RUN_NAME_TAG
-from runhub.store.sql.upsert import insert_ignore, upsert
+from runhub.store.sql.upsert import insert_ignore_rows, upsert
 from runhub.store.tables import metric_points, metric_series, params, runs, tags
 from runhub.validation import (
     MAX_PARAM_VAL_LENGTH,
@@ -29,6 +29,8 @@ from runhub.validation import (
     validate_key,
     validate_timestamp,
 )
+
+POINT_COLUMNS = ("series_pk", "step", "timestamp", "value", "is_nan")
 
 
 @dataclass(frozen=True)
@@ -215,17 +217,9 @@ def _write_points(conn: Connection, row: RunRow, points: list[_Point]) -> None:
                 .where(ms.series_pk == pk)
                 .values(step=p.step, timestamp=p.timestamp, value=p.value, is_nan=p.is_nan)
             )
-    insert_ignore(
+    insert_ignore_rows(
         conn,
         metric_points,
-        [
-            {
-                "series_pk": series[p.key][0],
-                "step": p.step,
-                "timestamp": p.timestamp,
-                "value": p.value,
-                "is_nan": p.is_nan,
-            }
-            for p in points
-        ],
+        POINT_COLUMNS,
+        [(series[p.key][0], p.step, p.timestamp, p.value, p.is_nan) for p in points],
     )

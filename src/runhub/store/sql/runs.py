@@ -8,7 +8,16 @@ from collections.abc import Sequence
 from sqlalchemy import select, update
 from sqlalchemy.engine import Connection
 
-from runhub.entities import LifecycleStage, Page, Run, RunInfo, RunStatus, RunTag, ViewType
+from runhub.entities import (
+    LifecycleStage,
+    Page,
+    Run,
+    RunData,
+    RunInfo,
+    RunStatus,
+    RunTag,
+    ViewType,
+)
 from runhub.errors import InvalidParameter, NotFound
 from runhub.search import build_run_search
 from runhub.store.run_names import random_run_name
@@ -67,16 +76,27 @@ class SqlRunStore:
                     f"The experiment {experiment_id} must be in the 'active' state. "
                     f"Current state is {exp.lifecycle_stage}."
                 )
+            info = RunInfo(
+                run_id=run_id,
+                experiment_id=str(exp_id),
+                run_name=name,
+                user_id=user,
+                status=RunStatus.RUNNING.value,
+                start_time=start_time if start_time is not None else now_ms(),
+                end_time=None,
+                artifact_uri=f"{exp.artifact_location}/{run_id}/artifacts",
+                lifecycle_stage=LifecycleStage.ACTIVE,
+            )
             result = conn.execute(
                 runs.insert().values(
                     run_id=run_id,
                     experiment_id=exp_id,
                     name=name,
                     user_id=user,
-                    status=RunStatus.RUNNING.value,
-                    start_time=start_time if start_time is not None else now_ms(),
-                    lifecycle_stage=LifecycleStage.ACTIVE,
-                    artifact_uri=f"{exp.artifact_location}/{run_id}/artifacts",
+                    status=info.status,
+                    start_time=info.start_time,
+                    lifecycle_stage=info.lifecycle_stage,
+                    artifact_uri=info.artifact_uri,
                 )
             )
             run_pk = result.inserted_primary_key[0]
@@ -84,8 +104,10 @@ class SqlRunStore:
                 tags.insert(),
                 [{"run_pk": run_pk, "key": k, "value": v} for k, v in tag_values.items()],
             )
-            row = conn.execute(select(runs).where(runs.c.run_pk == run_pk)).one()
-            return load_runs(conn, [row])[0]
+            # A new run has exactly what was just written: no need to read it back.
+            return Run(
+                info=info, data=RunData(tags=tuple(RunTag(k, v) for k, v in tag_values.items()))
+            )
 
         run: Run = self.db.run_write(create)
         return run
