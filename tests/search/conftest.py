@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import itertools
 from collections.abc import Iterator
+from contextlib import contextmanager
 
 # runhub.store must be imported before runhub.search: the store package's __init__ imports the
 # SQL stores, which import runhub.search, which imports runhub.store.tables.
@@ -45,7 +46,11 @@ EXPERIMENTS = {
 }
 
 # run_id: (experiment, name, user, status, start, end, stage, metrics, params, tags)
-RUNS = {
+RunRow = tuple[
+    int, str, str, str, int, "int | None", str,
+    dict[str, "float | None"], dict[str, str], dict[str, str],
+]  # fmt: skip
+RUNS: dict[str, RunRow] = {
     "r01": (1, "alpha", "u1", "FINISHED", 1000, 2000, "active",
             {"acc": 0.9, "loss": 0.1}, {"lr": "0.1", "opt": "adam"},
             {"team": "vision", "a b": "x", "mlflow.runName": "alpha"}),
@@ -142,8 +147,8 @@ def load_fixture(conn: Connection) -> None:
             experiment_id=exp_id, name=name, artifact_location=f"file:///e/{exp_id}",
             lifecycle_stage=stage, creation_time=created, last_update_time=updated,
         ))  # fmt: skip
-        for key, value in exp_tags.items():
-            conn.execute(insert(experiment_tags).values(experiment_id=exp_id, key=key, value=value))
+        for key, text in exp_tags.items():
+            conn.execute(insert(experiment_tags).values(experiment_id=exp_id, key=key, value=text))
     run_pks: dict[str, int] = {}
     for pk, (run_id, row) in enumerate(RUNS.items(), start=1):
         exp_id, name, user, status, start, end, stage, metrics, run_params, run_tags = row
@@ -191,17 +196,16 @@ def engine(
     admin = {"postgresql": POSTGRES_ADMIN, "mariadb": MARIADB_ADMIN}.get(backend)
     if admin is not None and not _reachable(admin):
         pytest.skip(f"{backend} is not reachable on 127.0.0.1")
-    urls = fresh_database_url(backend, str(tmp_path_factory.mktemp("search")))
-    url = next(urls)
-    db = create_engine(url)
-    try:
-        metadata.create_all(db)
-        with db.begin() as conn:
-            load_fixture(conn)
-        yield db
-    finally:
-        db.dispose()
-        urls.close()
+    fresh_database = contextmanager(fresh_database_url)
+    with fresh_database(backend, str(tmp_path_factory.mktemp("search"))) as url:
+        db = create_engine(url)
+        try:
+            metadata.create_all(db)
+            with db.begin() as conn:
+                load_fixture(conn)
+            yield db
+        finally:
+            db.dispose()
 
 
 @pytest.fixture

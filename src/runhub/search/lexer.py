@@ -100,8 +100,6 @@ def _operator(text: str, i: int) -> Token:
         return Token(Kind.OP, two, i, value="!=" if two == "<>" else two)
     if text[i] == "!":
         raise LexError("unexpected character '!'", i)
-    if two == "==":
-        return Token(Kind.OP, two, i, value="=")
     return Token(Kind.OP, text[i], i, value=text[i])
 
 

@@ -8,8 +8,9 @@ When the first key can be missing, a page is the union of two parts, each ordere
 
 - runs that have the first key: an inner join, which for a metric walks the
   (experiment_id, key, value) index in value order and stops after ``limit`` rows;
-- runs that lack it, ordered by the remaining keys, scanned only when the first part came up
-  short of a full page (the check is a constant condition, evaluated before the scan).
+- runs that lack it, ordered by the remaining keys, probed only when the first part came up
+  short of a full page (PostgreSQL skips the scan with a one-time filter; SQLite tests the
+  cached count first on each index entry, ~5 ms per 100,000 runs).
 
 The outer query merges the two parts in final order.
 """

@@ -15,10 +15,15 @@ from runhub.entities import Page
 from runhub.errors import InvalidParameter
 from runhub.store.protocols import PointRow
 from runhub.store.sql.db import Database
+from runhub.store.sql.raw import stream_rows
 from runhub.store.sql.run_rows import run_row
 from runhub.store.tables import metric_points, metric_series, runs
 
 STREAM_CHUNK = 20_000
+HISTORY_SQL = (
+    "SELECT step, timestamp, value, is_nan FROM metric_points WHERE series_pk = ? "
+    "ORDER BY step, timestamp, value, is_nan"
+)
 
 mp = metric_points.c
 
@@ -100,12 +105,8 @@ class SqlMetricHistoryStore:
             series_pk = self._series_pk(conn, run_id, key)
             if series_pk is None:
                 return
-            result = conn.execution_options(yield_per=STREAM_CHUNK).execute(
-                select(mp.step, mp.timestamp, mp.value, mp.is_nan)
-                .where(mp.series_pk == series_pk)
-                .order_by(mp.step, mp.timestamp, mp.value, mp.is_nan)
-            )
-            yield from result.partitions()  # type: ignore[misc]
+            # Plain driver tuples: SQLAlchemy's per-row processing would double the cost.
+            yield from stream_rows(conn, HISTORY_SQL, (series_pk,), STREAM_CHUNK)
 
     def bulk_history(
         self, run_ids: Sequence[str], key: str, max_results: int
@@ -167,32 +168,46 @@ def _sample_series(
         in_range.append(mp.step >= start)
     if end is not None:
         in_range.append(mp.step <= end)
-    low, high = conn.execute(select(func.min(mp.step), func.max(mp.step)).where(*in_range)).one()
+    # Two statements: SQLite answers a lone min() or max() from the index, but not both at once.
+    low = conn.execute(select(func.min(mp.step)).where(*in_range)).scalar()
+    high = conn.execute(select(func.max(mp.step)).where(*in_range)).scalar()
     if low is None:
         return []
-    steps: list[int] = []
     if high == low or max_results == 1:
         steps = [low] if max_results == 1 else [low, high]
     else:
         # Targets spread over [low, high]; each resolves to the first logged step at or above.
         n = max_results
         targets = sorted({low + (high - low) * i // (n - 1) for i in range(n)})
-        seek = select(mp.step).where(mp.series_pk == series_pk).order_by(mp.step).limit(1)
-        chosen: list[int] = []
-        floor = low - 1
-        for target in targets:
-            if target <= floor:
-                continue
-            step = conn.execute(seek.where(mp.step >= target, mp.step <= high)).scalar()
-            if step is None:
-                continue
-            if not chosen or step != chosen[-1]:
-                chosen.append(int(step))
-            floor = int(step)
-        steps = chosen
+        steps = _resolve_steps(conn, series_pk, targets, high)
     rows = conn.execute(
         select(mp.step, mp.timestamp, mp.value, mp.is_nan)
         .where(mp.series_pk == series_pk, mp.step.in_(steps))
         .order_by(mp.step, mp.timestamp, mp.value, mp.is_nan)
     ).all()
     return [tuple(r) for r in rows]  # type: ignore[misc]
+
+
+def _resolve_steps(conn: Connection, series_pk: int, targets: list[int], high: int) -> list[int]:
+    """For each target step, the first logged step at or above it (deduplicated, sorted)."""
+    # Dense step numbering (the common case) hits every target exactly in one query.
+    exact = set(
+        conn.execute(
+            select(mp.step).where(mp.series_pk == series_pk, mp.step.in_(targets)).distinct()
+        ).scalars()
+    )
+    seek = select(mp.step).where(mp.series_pk == series_pk).order_by(mp.step).limit(1)
+    chosen: set[int] = set()
+    floor = targets[0] - 1
+    for target in targets:
+        if target <= floor:
+            continue
+        if target in exact:
+            step: int | None = target
+        else:  # sparse steps: one index seek finds the next logged step
+            step = conn.execute(seek.where(mp.step >= target, mp.step <= high)).scalar()
+        if step is None:
+            continue
+        chosen.add(int(step))
+        floor = int(step)
+    return sorted(chosen)
