@@ -16,7 +16,7 @@ from runhub.api.endpoint import json_response
 from runhub.api.routes import build_routes
 from runhub.config import Settings, settings_from_environment
 from runhub.errors import EndpointNotFound, RunhubError, Unavailable
-from runhub.store import Stores, open_stores
+from runhub.store.stores import Stores, open_stores
 
 log = logging.getLogger("runhub")
 

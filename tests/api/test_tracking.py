@@ -49,8 +49,11 @@ def test_create_run_names_and_tags(api: Api) -> None:
     exp_id = _experiment(api)
     run = api.post(
         "runs/create",
-        {"experiment_id": exp_id, "start_time": 1700000000000,
-         "tags": [{"key": "mlflow.user", "value": "ada"}]},
+        {
+            "experiment_id": exp_id,
+            "start_time": 1700000000000,
+            "tags": [{"key": "mlflow.user", "value": "ada"}],
+        },
     )["run"]
     info = run["info"]
     assert info["run_name"] and info["run_uuid"] == info["run_id"]
@@ -60,8 +63,11 @@ def test_create_run_names_and_tags(api: Api) -> None:
     assert {"key": "mlflow.runName", "value": info["run_name"]} in run["data"]["tags"]
     clash = api.post(
         "runs/create",
-        {"experiment_id": exp_id, "run_name": "a",
-         "tags": [{"key": "mlflow.runName", "value": "b"}]},
+        {
+            "experiment_id": exp_id,
+            "run_name": "a",
+            "tags": [{"key": "mlflow.runName", "value": "b"}],
+        },
         status=400,
     )
     assert clash["error_code"] == "INVALID_PARAMETER_VALUE"
@@ -135,17 +141,22 @@ def test_latest_metric_rule_and_special_values(api: Api) -> None:
     assert got["nan"]["value"] == "NaN"
     assert got["inf"]["value"] == 1.7976931348623157e308
     assert got["ninf"]["value"] == -1.7976931348623157e308
-    api.post("runs/log-metric", {"run_id": run_id, "key": "m", "value": 0.5, "timestamp": 99,
-                                 "step": 2})
-    latest = {m["key"]: m for m in api.get("runs/get", {"run_id": run_id})["run"]["data"]["metrics"]}
+    api.post(
+        "runs/log-metric", {"run_id": run_id, "key": "m", "value": 0.5, "timestamp": 99, "step": 2}
+    )
+    latest = {
+        m["key"]: m for m in api.get("runs/get", {"run_id": run_id})["run"]["data"]["metrics"]
+    }
     assert latest["m"]["value"] == 0.5
 
 
 def test_metric_history_paged_and_streamed(api: Api) -> None:
     run_id = _run(api, _experiment(api))
     for start in range(0, 2500, 1000):
-        batch = [{"key": "loss", "value": i / 10, "timestamp": 1000 + i, "step": i}
-                 for i in range(start, min(start + 1000, 2500))]
+        batch = [
+            {"key": "loss", "value": i / 10, "timestamp": 1000 + i, "step": i}
+            for i in range(start, min(start + 1000, 2500))
+        ]
         api.post("runs/log-batch", {"run_id": run_id, "metrics": batch})
     whole = api.get("metrics/get-history", {"run_id": run_id, "metric_key": "loss"})["metrics"]
     assert [m["step"] for m in whole] == list(range(2500))
@@ -163,8 +174,11 @@ def test_metric_history_paged_and_streamed(api: Api) -> None:
     assert paged == whole
     empty = api.get("metrics/get-history", {"run_id": run_id, "metric_key": "nope"})
     assert empty == {}
-    bad = api.get("metrics/get-history", {"run_id": run_id, "metric_key": "loss",
-                                          "max_results": 5, "page_token": "%%%"}, status=400)
+    bad = api.get(
+        "metrics/get-history",
+        {"run_id": run_id, "metric_key": "loss", "max_results": 5, "page_token": "%%%"},
+        status=400,
+    )
     assert bad["error_code"] == "INVALID_PARAMETER_VALUE"
 
 
@@ -172,60 +186,89 @@ def test_bulk_interval_sampling(api: Api) -> None:
     exp_id = _experiment(api)
     runs = [_run(api, exp_id) for _ in range(2)]
     for run_id in runs:
-        batch = [{"key": "acc", "value": float(i), "timestamp": i, "step": i * 3}
-                 for i in range(1000)]
+        batch = [
+            {"key": "acc", "value": float(i), "timestamp": i, "step": i * 3} for i in range(1000)
+        ]
         api.post("runs/log-batch", {"run_id": run_id, "metrics": batch})
     sample = api.client.get(
         "/ajax-api/2.0/mlflow/metrics/get-history-bulk-interval",
-        params=[("run_ids", runs[0]), ("run_ids", runs[1]), ("metric_key", "acc"),
-                ("max_results", "50")],
+        params=[
+            ("run_ids", runs[0]),
+            ("run_ids", runs[1]),
+            ("metric_key", "acc"),
+            ("max_results", "50"),
+        ],
     ).json()["metrics"]
     for run_id in runs:
         steps = [m["step"] for m in sample if m["run_id"] == run_id]
         assert steps == sorted(set(steps)) and len(steps) == 50
         assert steps[0] == 0 and steps[-1] == 2997
-    window = api.get("metrics/get-history-bulk-interval",
-                     {"run_ids": runs[0], "metric_key": "acc", "start_step": 300,
-                      "end_step": 600, "max_results": 10})["metrics"]
+    window = api.get(
+        "metrics/get-history-bulk-interval",
+        {
+            "run_ids": runs[0],
+            "metric_key": "acc",
+            "start_step": 300,
+            "end_step": 600,
+            "max_results": 10,
+        },
+    )["metrics"]
     assert window[0]["step"] == 300 and window[-1]["step"] == 600
-    too_many = api.get("metrics/get-history-bulk-interval",
-                       [("run_ids", str(i)) for i in range(101)] + [("metric_key", "acc")],
-                       status=400)
+    too_many = api.get(
+        "metrics/get-history-bulk-interval",
+        [("run_ids", str(i)) for i in range(101)] + [("metric_key", "acc")],
+        status=400,
+    )
     assert "at most 100" in too_many["message"]
 
 
 def test_lineage_inputs_outputs_and_dataset_search(api: Api) -> None:
     exp_id = _experiment(api)
     run_id = _run(api, exp_id)
-    dataset = {"name": "iris", "digest": "abc123", "source_type": "local",
-               "source": '{"uri": "/data/iris.csv"}', "schema": '{"cols": []}'}
-    api.post("runs/log-inputs", {
-        "run_id": run_id,
-        "datasets": [{"dataset": dataset,
-                      "tags": [{"key": "mlflow.data.context", "value": "training"}]}],
-        "models": [{"model_id": "m-0123"}],
-    })
+    dataset = {
+        "name": "iris",
+        "digest": "abc123",
+        "source_type": "local",
+        "source": '{"uri": "/data/iris.csv"}',
+        "schema": '{"cols": []}',
+    }
+    api.post(
+        "runs/log-inputs",
+        {
+            "run_id": run_id,
+            "datasets": [
+                {"dataset": dataset, "tags": [{"key": "mlflow.data.context", "value": "training"}]}
+            ],
+            "models": [{"model_id": "m-0123"}],
+        },
+    )
     api.post("runs/outputs", {"run_id": run_id, "models": [{"model_id": "m-0456", "step": 3}]})
     run = api.get("runs/get", {"run_id": run_id})["run"]
     assert run["inputs"]["dataset_inputs"][0]["dataset"]["name"] == "iris"
     assert run["inputs"]["dataset_inputs"][0]["tags"] == [
-        {"key": "mlflow.data.context", "value": "training"}]
+        {"key": "mlflow.data.context", "value": "training"}
+    ]
     assert run["inputs"]["model_inputs"] == [{"model_id": "m-0123"}]
     assert run["outputs"]["model_outputs"] == [{"model_id": "m-0456", "step": 3}]
-    summaries = api.client.post("/ajax-api/2.0/mlflow/experiments/search-datasets",
-                                json={"experiment_ids": [exp_id]}).json()
+    summaries = api.client.post(
+        "/ajax-api/2.0/mlflow/experiments/search-datasets", json={"experiment_ids": [exp_id]}
+    ).json()
     assert summaries["dataset_summaries"] == [
-        {"experiment_id": exp_id, "name": "iris", "digest": "abc123", "context": "training"}]
+        {"experiment_id": exp_id, "name": "iris", "digest": "abc123", "context": "training"}
+    ]
 
 
 def test_unicode_keys_and_values(api: Api) -> None:
     run_id = _run(api, _experiment(api, "実験 🧪"))
-    api.post("runs/log-batch", {
-        "run_id": run_id,
-        "params": [{"key": "学習率", "value": "値 ✓"}],
-        "tags": [{"key": "tag.ü", "value": "🚀" * 10}],
-        "metrics": [{"key": "精度", "value": 0.5, "timestamp": 1}],
-    })
+    api.post(
+        "runs/log-batch",
+        {
+            "run_id": run_id,
+            "params": [{"key": "学習率", "value": "値 ✓"}],
+            "tags": [{"key": "tag.ü", "value": "🚀" * 10}],
+            "metrics": [{"key": "精度", "value": 0.5, "timestamp": 1}],
+        },
+    )
     data = api.get("runs/get", {"run_id": run_id})["run"]["data"]
     assert {"key": "学習率", "value": "値 ✓"} in data["params"]
     assert {"key": "tag.ü", "value": "🚀" * 10} in data["tags"]

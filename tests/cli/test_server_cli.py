@@ -18,7 +18,10 @@ from runhub.store.sql.db import Database
 def runhub(*args: str, timeout: float = 60) -> subprocess.CompletedProcess[str]:
     return subprocess.run(
         [sys.executable, "-m", "runhub", *args],
-        capture_output=True, text=True, timeout=timeout, check=False,
+        capture_output=True,
+        text=True,
+        timeout=timeout,
+        check=False,
     )
 
 
@@ -41,22 +44,33 @@ def test_port_in_use_is_one_line_with_a_fix(tmp_path: Path) -> None:
         busy.bind(("127.0.0.1", 0))
         busy.listen()
         port = busy.getsockname()[1]
-        result = runhub("server", "--backend-store-uri", f"sqlite:///{tmp_path}/a.db",
-                        "--port", str(port))
+        result = runhub(
+            "server", "--backend-store-uri", f"sqlite:///{tmp_path}/a.db", "--port", str(port)
+        )
     assert "--port" in one_line_error(result)
 
 
 def test_unreachable_database_names_host_and_port() -> None:
     port = free_port()
-    result = runhub("server", "--backend-store-uri",
-                    f"postgresql+psycopg://u@127.0.0.1:{port}/db", "--port", str(free_port()))
+    result = runhub(
+        "server",
+        "--backend-store-uri",
+        f"postgresql+psycopg://u@127.0.0.1:{port}/db",
+        "--port",
+        str(free_port()),
+    )
     line = one_line_error(result)
     assert f"127.0.0.1:{port}" in line and "running" in line
 
 
 def test_missing_driver_names_the_package() -> None:
-    result = runhub("server", "--backend-store-uri", "mssql+pymssql://u@127.0.0.1/db",
-                    "--port", str(free_port()))
+    result = runhub(
+        "server",
+        "--backend-store-uri",
+        "mssql+pymssql://u@127.0.0.1/db",
+        "--port",
+        str(free_port()),
+    )
     assert "pymssql" in one_line_error(result)
 
 
@@ -74,9 +88,18 @@ def test_outdated_schema_is_refused_and_db_upgrade_fixes_it(tmp_path: Path) -> N
 def test_server_starts_serves_and_stops(tmp_path: Path) -> None:
     port = free_port()
     proc = subprocess.Popen(
-        [sys.executable, "-m", "runhub", "server", "--backend-store-uri",
-         f"sqlite:///{tmp_path}/s.db", "--port", str(port)],
-        stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
+        [
+            sys.executable,
+            "-m",
+            "runhub",
+            "server",
+            "--backend-store-uri",
+            f"sqlite:///{tmp_path}/s.db",
+            "--port",
+            str(port),
+        ],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
     )
     try:
         deadline = time.monotonic() + 30

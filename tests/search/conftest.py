@@ -9,10 +9,6 @@ import itertools
 from collections.abc import Iterator
 from contextlib import contextmanager
 
-# runhub.store must be imported before runhub.search: the store package's __init__ imports the
-# SQL stores, which import runhub.search, which imports runhub.store.tables.
-import runhub.store  # noqa: F401  # isort: skip
-
 import pytest
 from sqlalchemy import Connection, Engine, create_engine, insert
 

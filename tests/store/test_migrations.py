@@ -13,6 +13,10 @@ from runhub.store.sql.db import Database
 from runhub.store.tables import metadata
 
 
+def _is_version_table(diff: object) -> bool:
+    return isinstance(diff, tuple) and diff[0] == "remove_table" and diff[1].name == VERSION_TABLE
+
+
 def test_empty_database_is_created_at_head_and_matches_models(database_url: str) -> None:
     db = Database(database_url)
     try:
@@ -24,8 +28,11 @@ def test_empty_database_is_created_at_head_and_matches_models(database_url: str)
                 conn, opts={"compare_type": True, "version_table": VERSION_TABLE}
             )
             diff = [
-                d for d in compare_metadata(context, metadata)
-                if not (isinstance(d, tuple) and d[0] == "remove_table" and d[1].name == VERSION_TABLE)
+                d
+                for d in compare_metadata(context, metadata)
+                if not (
+                    isinstance(d, tuple) and d[0] == "remove_table" and d[1].name == VERSION_TABLE
+                )
             ]
         assert diff == []
         ensure_schema(db)  # idempotent on a current database

@@ -17,7 +17,7 @@ from starlette.responses import Response
 
 from runhub.api.wire import Field, parse_message, parse_query
 from runhub.errors import InvalidParameter
-from runhub.store import Stores
+from runhub.store.stores import Stores
 
 Handler = Callable[[Stores, dict[str, Any]], "dict[str, Any] | Response"]
 Endpoint = Callable[[Request], Awaitable[Response]]

@@ -8,7 +8,7 @@ from runhub.api.encode import experiment_json
 from runhub.api.wire import Field
 from runhub.entities import ExperimentTag, ViewType
 from runhub.errors import InvalidParameter, NotFound
-from runhub.store import Stores
+from runhub.store.stores import Stores
 
 VIEW_TYPES = {v.value: v.name for v in ViewType}
 MAX_SEARCH_EXPERIMENTS = 50_000

@@ -8,7 +8,7 @@ from runhub.api.encode import dataset_summary_json
 from runhub.api.wire import Field
 from runhub.entities import Dataset, DatasetInput, InputTag, ModelInput, ModelOutput
 from runhub.errors import InvalidParameter
-from runhub.store import Stores
+from runhub.store.stores import Stores
 
 DATASET = (
     Field("name", required=True),

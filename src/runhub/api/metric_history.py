@@ -15,8 +15,8 @@ from runhub.api.endpoint import json_response, read_message
 from runhub.api.runs import run_id_of
 from runhub.api.wire import Field
 from runhub.errors import InvalidParameter
-from runhub.store import Stores
 from runhub.store.protocols import PointRow
+from runhub.store.stores import Stores
 
 MAX_BULK_RUNS = 100
 MAX_SAMPLED_PER_RUN = 2500

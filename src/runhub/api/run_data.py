@@ -10,7 +10,7 @@ from runhub.api.runs import run_id_of
 from runhub.api.wire import Field
 from runhub.entities import Metric, Param, RunTag
 from runhub.errors import InvalidParameter
-from runhub.store import Stores
+from runhub.store.stores import Stores
 
 METRIC = (
     Field("key", required=True),

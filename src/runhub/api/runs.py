@@ -9,7 +9,7 @@ from runhub.api.wire import Field
 from runhub.entities import RunTag, ViewType
 from runhub.entities.run import RUN_STATUS_NUMBERS
 from runhub.errors import InvalidParameter
-from runhub.store import Stores
+from runhub.store.stores import Stores
 
 VIEW_TYPES = {v.value: v.name for v in ViewType}
 MAX_SEARCH_RUNS = 50_000

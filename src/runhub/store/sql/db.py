@@ -16,7 +16,7 @@ from contextlib import contextmanager
 from typing import Any
 
 from sqlalchemy import Engine, create_engine, event
-from sqlalchemy.engine import URL, Connection, make_url
+from sqlalchemy.engine import URL, Connection, CursorResult, make_url
 from sqlalchemy.exc import DBAPIError, OperationalError
 from sqlalchemy.pool import QueuePool
 
@@ -143,3 +143,11 @@ def _is_retryable(exc: DBAPIError) -> bool:
         marker in text
         for marker in ("deadlock", "could not serialize", "lock wait timeout", "database is locked")
     )
+
+
+def inserted_id(result: CursorResult[Any]) -> int:
+    """The autoincremented primary key of the row an INSERT just wrote."""
+    key = result.inserted_primary_key
+    if key is None or key[0] is None:
+        raise RuntimeError("the INSERT returned no primary key")
+    return int(key[0])

@@ -13,7 +13,7 @@ from sqlalchemy.exc import IntegrityError
 from runhub.entities import Experiment, ExperimentTag, LifecycleStage, Page, ViewType
 from runhub.errors import AlreadyExists, InvalidParameter, NotFound
 from runhub.search import build_experiment_search
-from runhub.store.sql.db import Database
+from runhub.store.sql.db import Database, inserted_id
 from runhub.store.sql.upsert import upsert
 from runhub.store.tables import experiment_tags, experiments
 from runhub.validation import (
@@ -116,7 +116,7 @@ class SqlExperimentStore:
                 )
             except IntegrityError:
                 raise AlreadyExists(f"Experiment '{name}' already exists.") from None
-            new_id = int(result.inserted_primary_key[0])
+            new_id = inserted_id(result)
             if not artifact_location:
                 conn.execute(
                     update(experiments)
@@ -223,7 +223,7 @@ class SqlExperimentStore:
 
     def get_experiment_by_name(self, name: str) -> Experiment | None:
         with self.db.read() as conn:
-            rows = conn.execute(select(experiments).where(experiments.c.name == name)).all()
+            rows = list(conn.execute(select(experiments).where(experiments.c.name == name)))
             if not rows:
                 return None
             rows.sort(key=lambda r: r.lifecycle_stage != LifecycleStage.ACTIVE)

@@ -9,7 +9,7 @@ from sqlalchemy.engine import Connection
 
 from runhub.entities import DatasetInput, DatasetSummary, ModelInput, ModelOutput
 from runhub.errors import InvalidParameter
-from runhub.store.sql.db import Database
+from runhub.store.sql.db import Database, inserted_id
 from runhub.store.sql.run_rows import RunRow, active_run_row, run_row
 from runhub.store.sql.upsert import insert_ignore, upsert
 from runhub.store.tables import dataset_inputs, datasets, input_tags, model_inputs, model_outputs
@@ -87,6 +87,10 @@ class SqlLineageStore:
         self.db.run_write(write)
 
     def search_datasets(self, experiment_ids: Sequence[str]) -> list[DatasetSummary]:
+        if not experiment_ids:
+            raise InvalidParameter(
+                "SearchDatasets request must specify at least one experiment_id."
+            )
         if len(experiment_ids) > MAX_SEARCH_DATASET_EXPERIMENTS:
             raise InvalidParameter(
                 f"At most {MAX_SEARCH_DATASET_EXPERIMENTS} experiment ids may be given; "
@@ -114,17 +118,19 @@ def _write_dataset_input(conn: Connection, row: RunRow, item: DatasetInput) -> N
         )
     ).first()
     if found is None:
-        dataset_pk = conn.execute(
-            datasets.insert().values(
-                experiment_id=row.experiment_id,
-                name=d.name,
-                digest=d.digest,
-                source_type=d.source_type,
-                source=d.source,
-                schema=d.schema,
-                profile=d.profile,
+        dataset_pk = inserted_id(
+            conn.execute(
+                datasets.insert().values(
+                    experiment_id=row.experiment_id,
+                    name=d.name,
+                    digest=d.digest,
+                    source_type=d.source_type,
+                    source=d.source,
+                    schema=d.schema,
+                    profile=d.profile,
+                )
             )
-        ).inserted_primary_key[0]
+        )
     else:
         dataset_pk = found[0]
     tags = {t.key: t.value for t in item.tags}
@@ -134,11 +140,13 @@ def _write_dataset_input(conn: Connection, row: RunRow, item: DatasetInput) -> N
     ).first()
     if existing is not None:
         return
-    input_pk = conn.execute(
-        dataset_inputs.insert().values(
-            run_pk=row.run_pk, dataset_pk=dataset_pk, context=tags.get(CONTEXT_TAG)
+    input_pk = inserted_id(
+        conn.execute(
+            dataset_inputs.insert().values(
+                run_pk=row.run_pk, dataset_pk=dataset_pk, context=tags.get(CONTEXT_TAG)
+            )
         )
-    ).inserted_primary_key[0]
+    )
     if tags:
         conn.execute(
             input_tags.insert(),

@@ -88,7 +88,7 @@ class SqlMetricHistoryStore:
             )
             if last is not None:
                 stmt = stmt.where(_after(last))
-            rows: list[PointRow] = [tuple(r) for r in conn.execute(stmt)]  # type: ignore[misc]
+            rows: list[PointRow] = [tuple(r) for r in conn.execute(stmt)]
         if len(rows) > max_results:
             rows = rows[:max_results]
             return Page(rows, _encode_token(offset + len(rows), rows[-1]))
@@ -126,7 +126,7 @@ class SqlMetricHistoryStore:
                     .order_by(mp.step, mp.timestamp, mp.value, mp.is_nan)
                     .limit(max_results - len(out))
                 ):
-                    out.append((run_id, tuple(r)))  # type: ignore[arg-type]
+                    out.append((run_id, tuple(r)))
         return out
 
     def sampled_history(
@@ -171,7 +171,7 @@ def _sample_series(
     # Two statements: SQLite answers a lone min() or max() from the index, but not both at once.
     low = conn.execute(select(func.min(mp.step)).where(*in_range)).scalar()
     high = conn.execute(select(func.max(mp.step)).where(*in_range)).scalar()
-    if low is None:
+    if low is None or high is None:
         return []
     if high == low or max_results == 1:
         steps = [low] if max_results == 1 else [low, high]
@@ -185,7 +185,7 @@ def _sample_series(
         .where(mp.series_pk == series_pk, mp.step.in_(steps))
         .order_by(mp.step, mp.timestamp, mp.value, mp.is_nan)
     ).all()
-    return [tuple(r) for r in rows]  # type: ignore[misc]
+    return [tuple(r) for r in rows]
 
 
 def _resolve_steps(conn: Connection, series_pk: int, targets: list[int], high: int) -> list[int]:

@@ -25,7 +25,7 @@ def stream_rows(
         cursor = dbapi_conn.cursor(name="runhub_stream")
         cursor.itersize = chunk
     elif name in ("mysql", "mariadb"):
-        import pymysql.cursors
+        import pymysql.cursors  # type: ignore[import-untyped]
 
         sql = sql.replace("?", "%s")
         cursor = dbapi_conn.cursor(pymysql.cursors.SSCursor)

@@ -21,7 +21,7 @@ from runhub.entities import (
 from runhub.errors import InvalidParameter, NotFound
 from runhub.search import build_run_search
 from runhub.store.run_names import random_run_name
-from runhub.store.sql.db import Database
+from runhub.store.sql.db import Database, inserted_id
 from runhub.store.sql.experiments import now_ms, parse_experiment_id
 from runhub.store.sql.run_rows import active_run_row, load_runs, run_info, run_row
 from runhub.store.sql.upsert import upsert
@@ -99,7 +99,7 @@ class SqlRunStore:
                     artifact_uri=info.artifact_uri,
                 )
             )
-            run_pk = result.inserted_primary_key[0]
+            run_pk = inserted_id(result)
             conn.execute(
                 tags.insert(),
                 [{"run_pk": run_pk, "key": k, "value": v} for k, v in tag_values.items()],
