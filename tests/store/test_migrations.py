@@ -9,8 +9,8 @@ from sqlalchemy import text
 
 from runhub.errors import StartupError
 from runhub.store.migrate import VERSION_TABLE, ensure_schema, head_revision, schema_state
+from runhub.store.schema import metadata
 from runhub.store.sql.db import Database
-from runhub.store.tables import metadata
 
 
 def _is_version_table(diff: object) -> bool:

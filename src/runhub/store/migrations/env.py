@@ -5,7 +5,7 @@ from __future__ import annotations
 from alembic import context
 
 from runhub.store.migrate import VERSION_TABLE
-from runhub.store.tables import metadata
+from runhub.store.schema import metadata
 
 config = context.config
 connection = config.attributes.get("connection")

@@ -1,0 +1,3 @@
+"""Schema of the model registry and logged models (tables join ``tables.metadata``)."""
+
+from __future__ import annotations

@@ -1,0 +1,8 @@
+"""The whole schema: every table module registered on one MetaData (what migrations target)."""
+
+from __future__ import annotations
+
+from runhub.store import registry_tables, trace_tables  # noqa: F401  (registers their tables)
+from runhub.store.tables import metadata
+
+__all__ = ["metadata"]
