@@ -14,6 +14,8 @@ from runhub.entities import (
     RunInfo,
 )
 
+_INFINITIES = (math.inf, -math.inf)
+
 
 def metric_value(value: float) -> float | str:
     """A metric value for JSON: NaN travels as the string "NaN"."""
@@ -56,7 +58,10 @@ def run_info_json(i: RunInfo) -> dict[str, Any]:
 
 
 def metric_json(m: Metric) -> dict[str, Any]:
-    return {"key": m.key, "value": metric_value(m.value), "timestamp": m.timestamp, "step": m.step}
+    key, value, timestamp, step = m
+    if value != value or value in _INFINITIES:  # NaN or ±inf need their string forms
+        return {"key": key, "value": metric_value(value), "timestamp": timestamp, "step": step}
+    return {"key": key, "value": value, "timestamp": timestamp, "step": step}
 
 
 def dataset_input_json(d: DatasetInput) -> dict[str, Any]:
@@ -81,9 +86,9 @@ def run_json(r: Run, *, with_outputs: bool = True) -> dict[str, Any]:
     if r.data.metrics:
         data["metrics"] = [metric_json(m) for m in r.data.metrics]
     if r.data.params:
-        data["params"] = [{"key": p.key, "value": p.value} for p in r.data.params]
+        data["params"] = [{"key": k, "value": v} for k, v in r.data.params]
     if r.data.tags:
-        data["tags"] = [{"key": t.key, "value": t.value} for t in r.data.tags]
+        data["tags"] = [{"key": k, "value": v} for k, v in r.data.tags]
     inputs: dict[str, Any] = {}
     if r.inputs.dataset_inputs:
         inputs["dataset_inputs"] = [dataset_input_json(d) for d in r.inputs.dataset_inputs]

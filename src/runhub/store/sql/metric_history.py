@@ -21,8 +21,8 @@ from runhub.store.tables import metric_points, metric_series, runs
 
 STREAM_CHUNK = 20_000
 HISTORY_SQL = (
-    "SELECT step, timestamp, value, is_nan FROM metric_points WHERE series_pk = ? "
-    "ORDER BY step, timestamp, value, is_nan"
+    'SELECT step, "timestamp", "value", is_nan FROM metric_points WHERE series_pk = ? '
+    'ORDER BY step, "timestamp", "value", is_nan'
 )
 
 mp = metric_points.c

@@ -26,21 +26,13 @@ from runhub.entities import (
     RunTag,
 )
 from runhub.errors import InvalidParameter, NotFound
-from runhub.store.tables import (
-    dataset_inputs,
-    datasets,
-    input_tags,
-    metric_series,
-    model_inputs,
-    model_outputs,
-    params,
-    runs,
-    tags,
-)
+from runhub.store.sql.raw import fetch_all, marks
+from runhub.store.tables import dataset_inputs, datasets, input_tags, runs
 
 RunRow = Row[Any]
 # IN-lists are chunked so that no backend hits its bound-parameter limit.
 CHUNK = 500
+NAN = float("nan")
 
 
 def run_row(conn: Connection, run_id: str | None) -> RunRow:
@@ -93,33 +85,33 @@ def load_runs(conn: Connection, rows: Sequence[RunRow]) -> list[Run]:
     inputs_map: dict[int, list[DatasetInput]] = defaultdict(list)
     model_in_map: dict[int, list[ModelInput]] = defaultdict(list)
     model_out_map: dict[int, list[ModelOutput]] = defaultdict(list)
-    ms = metric_series.c
     for chunk in _chunks(pks):
-        for pk, key, value, is_nan, timestamp, step in conn.execute(
-            select(ms.run_pk, ms.key, ms.value, ms.is_nan, ms.timestamp, ms.step).where(
-                ms.run_pk.in_(chunk)
-            )
+        # Plain driver rows: a search loads tens of thousands of these.
+        in_list = marks(len(chunk))
+        for pk, key, value, is_nan, timestamp, step in fetch_all(
+            conn,
+            'SELECT run_pk, "key", "value", is_nan, "timestamp", step FROM metric_series '
+            f"WHERE run_pk IN ({in_list})",
+            chunk,
         ):
-            metric_map[pk].append(Metric(key, float("nan") if is_nan else value, timestamp, step))
-        for pk, key, value in conn.execute(
-            select(params.c.run_pk, params.c.key, params.c.value).where(params.c.run_pk.in_(chunk))
+            metric_map[pk].append(Metric(key, NAN if is_nan else value, timestamp, step))
+        for pk, key, value in fetch_all(
+            conn, f'SELECT run_pk, "key", "value" FROM params WHERE run_pk IN ({in_list})', chunk
         ):
             param_map[pk].append(Param(key, value))
-        for pk, key, value in conn.execute(
-            select(tags.c.run_pk, tags.c.key, tags.c.value).where(tags.c.run_pk.in_(chunk))
+        for pk, key, value in fetch_all(
+            conn, f'SELECT run_pk, "key", "value" FROM tags WHERE run_pk IN ({in_list})', chunk
         ):
             tag_map[pk].append(RunTag(key, value))
         _load_inputs(conn, chunk, inputs_map)
-        for pk, model_id in conn.execute(
-            select(model_inputs.c.run_pk, model_inputs.c.model_id).where(
-                model_inputs.c.run_pk.in_(chunk)
-            )
+        for pk, model_id in fetch_all(
+            conn, f"SELECT run_pk, model_id FROM model_inputs WHERE run_pk IN ({in_list})", chunk
         ):
             model_in_map[pk].append(ModelInput(model_id))
-        for pk, model_id, step in conn.execute(
-            select(model_outputs.c.run_pk, model_outputs.c.model_id, model_outputs.c.step).where(
-                model_outputs.c.run_pk.in_(chunk)
-            )
+        for pk, model_id, step in fetch_all(
+            conn,
+            f"SELECT run_pk, model_id, step FROM model_outputs WHERE run_pk IN ({in_list})",
+            chunk,
         ):
             model_out_map[pk].append(ModelOutput(model_id, step))
     return [

@@ -9,6 +9,8 @@ from sqlalchemy import Table, and_, tuple_
 from sqlalchemy.dialects import mysql, postgresql, sqlite
 from sqlalchemy.engine import Connection
 
+from runhub.store.sql.raw import adapt_sql
+
 
 def upsert(
     conn: Connection,
@@ -105,17 +107,15 @@ def insert_ignore_rows(
     if not rows:
         return
     name = conn.dialect.name
-    cols = ", ".join(columns)
+    cols = ", ".join(f'"{c}"' for c in columns)
+    values = ", ".join("?" for _ in columns)
     if name == "sqlite":
-        marks = ", ".join("?" for _ in columns)
-        sql = f"INSERT OR IGNORE INTO {table.name} ({cols}) VALUES ({marks})"
+        sql = f'INSERT OR IGNORE INTO "{table.name}" ({cols}) VALUES ({values})'
     elif name == "postgresql":
-        marks = ", ".join("%s" for _ in columns)
-        sql = f"INSERT INTO {table.name} ({cols}) VALUES ({marks}) ON CONFLICT DO NOTHING"
+        sql = f'INSERT INTO "{table.name}" ({cols}) VALUES ({values}) ON CONFLICT DO NOTHING'
     elif name in ("mysql", "mariadb"):
-        marks = ", ".join("%s" for _ in columns)
-        sql = f"INSERT IGNORE INTO {table.name} ({cols}) VALUES ({marks})"
+        sql = f'INSERT IGNORE INTO "{table.name}" ({cols}) VALUES ({values})'
     else:
         insert_ignore(conn, table, [dict(zip(columns, r, strict=True)) for r in rows])
         return
-    conn.exec_driver_sql(sql, list(rows))
+    conn.exec_driver_sql(adapt_sql(sql, name), list(rows))
