@@ -5,9 +5,22 @@ VENV ?= .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 
-.PHONY: install run test lint typecheck bench clean
+.PHONY: install run test lint typecheck bench clean ui
 
-install: $(STAMP)
+# The web UI (ui/) is built into the package, which serves it at /.
+UI_DIST := src/runhub/ui/dist/index.html
+UI_MODULES := ui/node_modules/.installed
+UI_SOURCES := $(shell find ui/src -type f 2>/dev/null) ui/index.html ui/package.json \
+	ui/vite.config.ts ui/tsconfig.json
+
+install: $(STAMP) $(UI_DIST)
+
+$(UI_MODULES): ui/package-lock.json
+	cd ui && npm ci --no-audit --no-fund
+	touch $(UI_MODULES)
+
+$(UI_DIST): $(UI_MODULES) $(UI_SOURCES)
+	cd ui && npm run build
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -22,6 +35,7 @@ test: install
 	$(VENV)/bin/ruff check src tests bench
 	$(VENV)/bin/ruff format --check src tests bench
 	$(VENV)/bin/mypy
+	cd ui && npm test
 	$(PY) -m pytest -q -n 2 --dist loadgroup
 
 lint: install
@@ -34,5 +48,8 @@ typecheck: install
 bench: install
 	$(PY) bench/run.py
 
+ui: $(UI_DIST)
+
 clean:
-	rm -rf $(VENV) build dist src/*.egg-info .pytest_cache .mypy_cache .ruff_cache
+	rm -rf $(VENV) build dist src/*.egg-info .pytest_cache .mypy_cache .ruff_cache \
+		ui/node_modules src/runhub/ui/dist

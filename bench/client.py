@@ -248,7 +248,14 @@ def run_parallel(
     pool = [threading.Thread(target=worker, daemon=True) for _ in range(threads)]
     for t in pool:
         t.start()
-    for t in pool:
-        t.join()
+    join_all(pool)
     report.seconds = time.perf_counter() - start
     return report
+
+
+def join_all(threads: list[threading.Thread], timeout_s: float = 24 * 3600.0) -> None:
+    """Join threads in short waits, so that SIGINT/SIGTERM reach the main thread meanwhile."""
+    deadline = Deadline(timeout_s)
+    for t in threads:
+        while t.is_alive() and not deadline.passed():
+            t.join(timeout=0.5)

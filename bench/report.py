@@ -35,13 +35,13 @@ class Row:
     runhub: float | None
     mlflow: float | None
     unit: str
-    better: str  # "higher" or "lower"
+    better: str  # "higher", "lower", or "info" (no ratio)
     target: str = ""
     met: bool | None = None
 
     @property
     def ratio(self) -> float | None:
-        if not self.runhub or not self.mlflow:
+        if not self.runhub or not self.mlflow or self.better == "info":
             return None
         return self.runhub / self.mlflow if self.better == "higher" else self.mlflow / self.runhub
 
@@ -77,31 +77,33 @@ def _latency_rows(r: dict[str, Any], m: dict[str, Any], prefix: str = "") -> lis
     ]
 
 
+def _cpu_rows(r: dict[str, Any] | None, m: dict[str, Any] | None, prefix: str = "") -> list[Row]:
+    """Server CPU per request (robust to a busy machine) and the cores the server kept busy
+    (well under 1 in a one-client loop means it waited: for the CPU, the disk or the client)."""
+    return [
+        Row(f"{prefix}server CPU per request", *_pair(r, m, "server_cpu_ms_per_op"), "ms", "lower"),
+        Row(f"{prefix}server CPU busy (cores)", *_pair(r, m, "server_cpu_util"), "", "info"),
+    ]
+
+
 def _rows_single_writes(r: dict[str, Any], m: dict[str, Any]) -> list[Row]:
     ops = Row("throughput", _get(r, "ops_per_s"), _get(m, "ops_per_s"), "req/s", "higher")
     p50, p95, p99 = _latency_rows(r, m)
-    cpu = Row(
-        "server CPU per request",
-        _get(r, "server_cpu_ms_per_op"),
-        _get(m, "server_cpu_ms_per_op"),
-        "ms",
-        "lower",
-    )
-    return [_ratio_target(ops, 10), _limit_target(p50, 1.5), p95, p99, cpu]
+    return [_ratio_target(ops, 10), _limit_target(p50, 1.5), p95, p99, *_cpu_rows(r, m)]
 
 
 def _rows_log_batch(r: dict[str, Any], m: dict[str, Any]) -> list[Row]:
     pts = Row(
         "metric points/s", _get(r, "points_per_s"), _get(m, "points_per_s"), "points/s", "higher"
     )
-    return [_limit_target(pts, 100_000), *_latency_rows(r, m, "per-batch ")]
+    return [_limit_target(pts, 100_000), *_latency_rows(r, m, "per-batch "), *_cpu_rows(r, m)]
 
 
 def _rows_search(r: dict[str, Any], m: dict[str, Any]) -> list[Row]:
     p50, p95, p99 = _latency_rows(r, m)
     ops = Row("searches/s", _get(r, "ops_per_s"), _get(m, "ops_per_s"), "req/s", "higher")
     size = Row("response size", _get(r, "response_mb"), _get(m, "response_mb"), "MB", "lower")
-    return [_ratio_target(p50, 10), p95, p99, ops, size]
+    return [_ratio_target(p50, 10), p95, p99, ops, size, *_cpu_rows(r, m)]
 
 
 def _rows_filtered(r: dict[str, Any], m: dict[str, Any]) -> list[Row]:
@@ -113,7 +115,7 @@ def _rows_filtered(r: dict[str, Any], m: dict[str, Any]) -> list[Row]:
         p50, p95, p99 = _latency_rows(rs or {}, ms or {}, f"{n:,} runs: ")
         if n == 100_000:
             p50 = _limit_target(p50, 50)
-        rows += [p50, p95, p99]
+        rows += [p50, p95, p99, *_cpu_rows(rs, ms, f"{n:,} runs: ")[:1]]
     return rows
 
 
@@ -127,6 +129,7 @@ def _rows_history(r: dict[str, Any], m: dict[str, Any]) -> list[Row]:
         rows.append(
             Row(f"get-history {n:,} points p95", *_pair(r, m, key, "p95_ms"), "ms", "lower")
         )
+        rows += _cpu_rows(r.get(key), m.get(key), f"get-history {n:,} points: ")
         rss = Row("server peak RSS during it", *_pair(r, m, key, "peak_rss_mb"), "MB", "lower")
         rows.append(
             _limit_target(rss, 300, n == full, f" at {full:,} points") if label == "big" else rss
@@ -139,6 +142,7 @@ def _rows_history(r: dict[str, Any], m: dict[str, Any]) -> list[Row]:
         "lower",
     )
     rows.append(_limit_target(bulk, 50, n == 1_000_000, " at 1,000,000 points"))
+    rows += _cpu_rows(r.get("bulk_interval_big"), m.get("bulk_interval_big"), "bulk-interval: ")
     return rows
 
 
@@ -164,8 +168,14 @@ def _rows_mixed(r: dict[str, Any], m: dict[str, Any]) -> list[Row]:
         after,
         _limit_target(growth, 50, where=" (flat)"),
     ]
-    cpu = Row("server CPU use (cores)", *_pair(r, m, "server_cpu_util"), "", "lower")
-    return [*rows, cpu]
+    per_op = Row("server CPU per operation", _cpu_per_op(r), _cpu_per_op(m), "ms", "lower")
+    busy = Row("server CPU busy (cores)", *_pair(r, m, "server_cpu_util"), "", "info")
+    return [*rows, per_op, busy]
+
+
+def _cpu_per_op(res: dict[str, Any] | None) -> float | None:
+    util, ops = _get(res, "server_cpu_util"), _get(res, "ops_per_s")
+    return None if util is None or not ops else util / ops * 1000
 
 
 def _growth(res: dict[str, Any] | None) -> float | None:
@@ -285,8 +295,42 @@ def render(results: dict[str, Any], json_name: str) -> str:
     return "\n".join(out)
 
 
+BEGIN, END = "<!-- core:begin -->", "<!-- core:end -->"
+_OWN_HEADINGS = {
+    "# runhub vs MLflow: benchmark results",
+    "## Machine",
+    "## How it was measured",
+    "## Targets",
+    *(f"## {title}" for title in TITLES.values()),
+}
+
+
+def _split_legacy(text: str) -> tuple[str, str]:
+    """A file written before the markers existed: this section runs from the top to the first
+    heading or marker that another bench script added; returns (ours, theirs)."""
+    lines = text.splitlines(keepends=True)
+    for i, line in enumerate(lines):
+        stripped = line.rstrip("\n")
+        foreign_heading = stripped.startswith("#") and stripped not in _OWN_HEADINGS
+        if i > 0 and (foreign_heading or stripped.startswith("<!--")):
+            return "".join(lines[:i]), "".join(lines[i:])
+    return text, ""
+
+
 def write_results_md(results: dict[str, Any], json_path: Path, target: Path = RESULTS_MD) -> None:
-    target.write_text(render(results, json_path.name))
+    """Replace this section of RESULTS.md (between the core markers, at the top), keeping the
+    sections other bench scripts write there."""
+    section = f"{BEGIN}\n{render(results, json_path.name).rstrip()}\n{END}\n"
+    text = target.read_text() if target.exists() else ""
+    if BEGIN in text and END in text:
+        head, rest = text.split(BEGIN, 1)
+        text = head + section.rstrip("\n") + rest.split(END, 1)[1]
+    elif text.startswith("# runhub vs MLflow: benchmark results"):
+        _, others = _split_legacy(text)
+        text = section + ("\n" + others if others else "")
+    else:
+        text = section + ("\n" + text if text.strip() else "")
+    target.write_text(text)
 
 
 def main(argv: list[str]) -> int:

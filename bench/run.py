@@ -18,8 +18,11 @@ import json
 import os
 import platform
 import shlex
+import shutil
+import signal
 import subprocess
 import sys
+import tempfile
 import time
 import traceback
 from pathlib import Path
@@ -35,6 +38,7 @@ from servers import (
     SERVER_NAMES,
     Profiler,
     server_available,
+    snapshot_runhub_source,
     start_server,
     stop_server,
 )
@@ -49,7 +53,9 @@ METHOD = [
     "MLflow: `bench/.venv-mlflow/bin/mlflow server --backend-store-uri sqlite:///DB "
     "--artifacts-destination DIR --host 127.0.0.1 --port P --workers 1` with "
     "`MLFLOW_SERVER_ENABLE_JOB_EXECUTION=false`, so it starts no job-runner processes.",
-    "runhub: `.venv/bin/python -m runhub server` with the same options.",
+    "runhub: `.venv/bin/python -m runhub server` with the same options, importing a copy of "
+    "`src/runhub` taken when the run started (see 'runhub source' above), so that edits made "
+    "to the work tree during the run do not change what is measured.",
     "Client: Python `http.client` keep-alive connections, one per thread, sending the JSON the "
     "mlflow 3.17 client sends (snake_case bodies, GET query strings, its User-Agent). Latency is "
     "the HTTP round trip measured with `time.perf_counter_ns` (bodies encoded before the clock "
@@ -131,15 +137,21 @@ def parse_args(argv: list[str]) -> argparse.Namespace:
     parser.add_argument(
         "--mlflow-max-runs",
         type=int,
-        help="cap on MLflow's experiment size in the filtered-search workload (default 20000, "
+        help="cap on MLflow's experiment size in the filtered-search workload (default 10000, "
         "quick 5000)",
     )
     parser.add_argument("--mixed-duration", type=float, help="seconds of mixed load (default 30)")
     parser.add_argument(
         "--profile",
+        choices=("svg", "raw"),
+        help="record py-spy samples of each server per workload into bench/out/profile-<server>-"
+        "<workload>.svg (flame graph) or .txt (collapsed stacks); needs py-spy in "
+        "bench/.venv-mlflow; adds overhead, so do not quote the figures of such a run",
+    )
+    parser.add_argument(
+        "--no-snapshot",
         action="store_true",
-        help="record a py-spy flame graph of each server per workload into bench/out/ "
-        "(needs py-spy in bench/.venv-mlflow)",
+        help="run runhub from the work tree instead of a copy of src/runhub taken at start",
     )
     parser.add_argument("--out-dir", type=Path, default=BENCH_DIR / "out")
     parser.add_argument(
@@ -163,18 +175,21 @@ def choose_sizes(args: argparse.Namespace) -> Sizes:
     return sizes
 
 
-def run_one(name: str, workload: str, sizes: Sizes, args: argparse.Namespace) -> dict[str, Any]:
+def run_one(
+    name: str, workload: str, sizes: Sizes, args: argparse.Namespace, env: dict[str, str]
+) -> dict[str, Any]:
     """Start server `name`, run one workload against it, stop it; errors become results."""
     loadavg_before = " ".join(f"{x:.2f}" for x in os.getloadavg())
     try:
-        server = start_server(name)
+        server = start_server(name, env)
     except Exception as exc:
         return {"error": f"server did not start: {exc}"}
     log(f"{name} up on port {server.port} (pid {server.pid}, idle RSS {server.idle_rss_mb:.0f} MB)")
     result: dict[str, Any]
-    svg = args.out_dir / f"profile-{name}-{workload}.svg"
+    suffix = ".txt" if args.profile == "raw" else ".svg"
+    profile_path = args.out_dir / f"profile-{name}-{workload}{suffix}"
     try:
-        with Profiler(server.pid, svg, args.profile):
+        with Profiler(server.pid, profile_path, enabled=args.profile is not None):
             result = WORKLOADS[workload](server, sizes)
     except Exception as exc:
         log(f"{name} {workload} failed: {exc!r}")
@@ -193,41 +208,68 @@ def run_one(name: str, workload: str, sizes: Sizes, args: argparse.Namespace) ->
     return result
 
 
+@dataclasses.dataclass
+class Plan:
+    """Which servers run, with what extra environment, and which were skipped and why."""
+
+    servers: list[str]
+    envs: dict[str, dict[str, str]]
+    skipped: dict[str, str]
+    runhub_source: str
+    snapshot_dir: Path | None = None
+
+
+def plan_servers(args: argparse.Namespace) -> Plan:
+    servers = [args.only] if args.only else list(SERVER_NAMES)
+    plan = Plan(servers, {name: {} for name in servers}, {}, "work tree (not snapshotted)")
+    if "runhub" in servers and not args.no_snapshot:
+        plan.snapshot_dir = Path(tempfile.mkdtemp(prefix="bench-runhub-src-"))
+        plan.envs["runhub"], fingerprint = snapshot_runhub_source(plan.snapshot_dir)
+        plan.runhub_source = f"copy of src/runhub taken at start, sha256 {fingerprint}"
+    for name in list(servers):
+        ok, reason = server_available(name, plan.envs[name])
+        if not ok:
+            log(f"skipping {name}: {reason}")
+            plan.skipped[name] = reason
+            servers.remove(name)
+    return plan
+
+
+def _exit_on_sigterm(signum: int, frame: object) -> None:
+    raise SystemExit(128 + signum)  # unwinds through the finally blocks that stop the servers
+
+
 def main(argv: list[str]) -> int:
+    signal.signal(signal.SIGTERM, _exit_on_sigterm)
     args = parse_args(argv)
     sizes = choose_sizes(args)
     args.out_dir.mkdir(parents=True, exist_ok=True)
-    stamp = dt.datetime.now().strftime("%Y%m%d-%H%M%S")
-    json_path = args.out_dir / f"results-{stamp}.json"
-    servers = [args.only] if args.only else list(SERVER_NAMES)
-    skipped = {}
-    for name in list(servers):
-        ok, reason = server_available(name)
-        if not ok:
-            log(f"skipping {name}: {reason}")
-            skipped[name] = reason
-            servers.remove(name)
-    command = shlex.join(["python", "bench/run.py", *argv])
+    json_path = args.out_dir / f"results-{dt.datetime.now():%Y%m%d-%H%M%S}.json"
+    plan = plan_servers(args)
     results: dict[str, Any] = {
-        "command": command,
+        "command": shlex.join(["python", "bench/run.py", *argv]),
         "started": dt.datetime.now().isoformat(timespec="seconds"),
         "quick": args.quick,
         "sizes": dataclasses.asdict(sizes),
-        "machine": machine_info(),
+        "machine": {**machine_info(), "runhub source": plan.runhub_source},
         "method": METHOD,
-        "skipped_servers": skipped,
+        "skipped_servers": plan.skipped,
         "json_file": json_path.name,
         "workloads": {},
     }
-    for workload in args.workloads:
-        results["workloads"][workload] = {}
-        for name in servers:
-            log(f"--- {workload} on {name}")
-            started = time.perf_counter()
-            result = run_one(name, workload, sizes, args)
-            log(f"{workload} on {name} took {time.perf_counter() - started:.0f} s")
-            results["workloads"][workload][name] = result
-            save(results, json_path, args)
+    try:
+        for workload in args.workloads:
+            results["workloads"][workload] = {}
+            for name in plan.servers:
+                log(f"--- {workload} on {name}")
+                started = time.perf_counter()
+                result = run_one(name, workload, sizes, args, plan.envs[name])
+                log(f"{workload} on {name} took {time.perf_counter() - started:.0f} s")
+                results["workloads"][workload][name] = result
+                save(results, json_path, args)
+    finally:
+        if plan.snapshot_dir is not None:
+            shutil.rmtree(plan.snapshot_dir, ignore_errors=True)
     results["finished"] = dt.datetime.now().isoformat(timespec="seconds")
     results["machine"]["load average at end"] = " ".join(f"{x:.2f}" for x in os.getloadavg())
     save(results, json_path, args)

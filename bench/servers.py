@@ -7,6 +7,7 @@ free 127.0.0.1 port, with a fresh SQLite database and artifact folder in a tempo
 from __future__ import annotations
 
 import contextlib
+import hashlib
 import http.client
 import os
 import shutil
@@ -81,7 +82,21 @@ def server_command(
     raise ValueError(f"unknown server {name!r}")
 
 
-def server_available(name: str) -> tuple[bool, str]:
+def snapshot_runhub_source(dest: Path) -> tuple[dict[str, str], str]:
+    """Copy src/runhub into `dest` so one bench run measures one version of the code while
+    the work tree keeps changing; returns the environment that makes the server import the
+    copy, and a fingerprint of the copied source."""
+    src = REPO_DIR / "src" / "runhub"
+    shutil.copytree(src, dest / "runhub", ignore=shutil.ignore_patterns("__pycache__"))
+    digest = hashlib.sha256()
+    for path in sorted((dest / "runhub").rglob("*")):
+        if path.is_file():
+            digest.update(str(path.relative_to(dest)).encode())
+            digest.update(path.read_bytes())
+    return {"PYTHONPATH": str(dest)}, digest.hexdigest()[:12]
+
+
+def server_available(name: str, env: dict[str, str] | None = None) -> tuple[bool, str]:
     """Whether server `name` can be started here, and why not."""
     if name == "mlflow":
         if MLFLOW_BIN.exists():
@@ -94,6 +109,7 @@ def server_available(name: str) -> tuple[bool, str]:
         capture_output=True,
         timeout=60,
         check=False,
+        env={**os.environ, **(env or {})},
     )
     if probe.returncode == 0:
         return True, ""
@@ -101,7 +117,7 @@ def server_available(name: str) -> tuple[bool, str]:
     return False, lines[-1] if lines else f"'runhub server --help' exited {probe.returncode}"
 
 
-def start_server(name: str) -> Server:
+def start_server(name: str, env_overrides: dict[str, str] | None = None) -> Server:
     """Start server `name` on a fresh database and wait until /health answers.
 
     Raises RuntimeError when the process exits or /health does not answer in time.
@@ -112,7 +128,7 @@ def start_server(name: str) -> Server:
     port = free_port()
     cmd, extra_env = server_command(name, workdir / "db.sqlite", artifacts, port)
     log_path = workdir / "server.log"
-    env = {**os.environ, **extra_env}
+    env = {**os.environ, **extra_env, **(env_overrides or {})}
     started = time.perf_counter()
     with log_path.open("wb") as log:
         process = subprocess.Popen(
@@ -126,8 +142,8 @@ def start_server(name: str) -> Server:
     server = Server(name, port, process, workdir, log_path, command=cmd)
     try:
         wait_for_health(server, HEALTH_TIMEOUT_S)
-    except Exception:
-        stop_server(server, keep_workdir=True)
+    except BaseException:  # also on SIGTERM/Ctrl-C while waiting: never leave it running
+        stop_server(server)  # the error message already carries the log's tail
         raise
     server.startup_s = time.perf_counter() - started
     time.sleep(0.5)  # let start-up allocations settle before the idle reading
@@ -153,11 +169,13 @@ def wait_for_health(server: Server, timeout_s: float) -> None:
         except OSError:
             pass
         time.sleep(0.2)
-    raise RuntimeError(f"{server.name} did not answer /health within {timeout_s:.0f} s")
+    tail = server.log_path.read_text(errors="replace")[-3000:]
+    raise RuntimeError(f"{server.name} did not answer /health within {timeout_s:.0f} s:\n{tail}")
 
 
 def stop_server(server: Server, keep_workdir: bool = False) -> None:
-    """Stop the server's process group (SIGTERM, then SIGKILL) and remove its temp dir."""
+    """Stop the server's process group (SIGTERM, then SIGKILL) and remove its temp dir unless
+    `keep_workdir`."""
     pgid = server.pid  # start_new_session made the server the leader of its own group
     with contextlib.suppress(ProcessLookupError):
         os.killpg(pgid, signal.SIGTERM)
@@ -275,17 +293,18 @@ class Profiler:
 
     PY_SPY = BENCH_DIR / ".venv-mlflow" / "bin" / "py-spy"
 
-    def __init__(self, pid: int, svg: Path, enabled: bool) -> None:
+    def __init__(self, pid: int, output: Path, enabled: bool) -> None:
         self.pid = pid
-        self.svg = svg
+        self.output = output  # .svg: flame graph; anything else: collapsed stacks
         self.enabled = enabled and self.PY_SPY.exists()
         self._proc: subprocess.Popen[bytes] | None = None
 
     def __enter__(self) -> Profiler:
         if self.enabled:
-            self.svg.parent.mkdir(parents=True, exist_ok=True)
+            self.output.parent.mkdir(parents=True, exist_ok=True)
+            fmt = "flamegraph" if self.output.suffix == ".svg" else "raw"
             cmd = [str(self.PY_SPY), "record", "--subprocesses", "--pid", str(self.pid)]
-            cmd += ["--rate", "200", "--output", str(self.svg), "--nonblocking"]
+            cmd += ["--rate", "200", "--format", fmt, "--output", str(self.output), "--nonblocking"]
             self._proc = subprocess.Popen(
                 cmd, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True
             )

@@ -5,17 +5,23 @@ from __future__ import annotations
 import logging
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
+from typing import Any
 
 from sqlalchemy.exc import OperationalError
 from starlette.applications import Starlette
 from starlette.exceptions import HTTPException
+from starlette.middleware import Middleware
 from starlette.requests import Request
 from starlette.responses import Response
+from starlette.routing import BaseRoute, Mount
 
 from runhub.api.endpoint import json_response
 from runhub.api.routes import build_routes
+from runhub.api.service_modes import ServiceModes
 from runhub.config import Settings, settings_from_environment
 from runhub.errors import EndpointNotFound, RunhubError, Unavailable
+from runhub.security.auth.service import auth_if_enabled
+from runhub.security.stack import auth_middleware, auth_routes_if, security_middleware
 from runhub.store.stores import Stores, open_stores
 
 log = logging.getLogger("runhub")
@@ -67,6 +73,7 @@ async def _unexpected(request: Request, exc: Exception) -> Response:
 def create_app(settings: Settings, stores: Stores | None = None) -> Starlette:
     """The ASGI application for ``settings``; opens its stores unless given them."""
     opened = stores or open_stores(settings)
+    auth = auth_if_enabled(settings)  # None unless --app-name basic-auth
 
     @asynccontextmanager
     async def lifespan(_app: Starlette) -> AsyncIterator[None]:
@@ -75,21 +82,59 @@ def create_app(settings: Settings, stores: Stores | None = None) -> Starlette:
         finally:
             if stores is None:
                 opened.close()
+            if auth is not None:
+                auth.close()
 
+    routes, outer = _serving_layers(settings, [*auth_routes_if(auth), *build_routes()])
     app = Starlette(
-        routes=build_routes(),
+        routes=routes,
         exception_handlers={
             RunhubError: _runhub_error,
             HTTPException: _http_error,
             Exception: _unexpected,
         },
         lifespan=lifespan,
+        middleware=[
+            *outer,
+            *security_middleware(settings),
+            *auth_middleware(auth, opened.db, routes, settings),
+            Middleware(
+                ServiceModes,
+                artifacts_only=settings.artifacts_only,
+                serve_artifacts=settings.serve_artifacts,
+                static_prefix=settings.static_prefix or "",
+            ),
+        ],
     )
     app.state.stores = opened
     app.state.settings = settings
+    app.state.auth = auth
     return app
+
+
+def _serving_layers(
+    settings: Settings, routes: list[BaseRoute]
+) -> tuple[list[BaseRoute], list[Middleware]]:
+    """The optional layers around the routes: Prometheus metrics and the static prefix."""
+    middleware: list[Middleware] = []
+    if settings.prometheus_dir:
+        from runhub.runtime.prometheus import PrometheusMiddleware, RequestMetrics, metrics_route
+
+        metrics = RequestMetrics(settings.prometheus_dir)
+        routes = [metrics_route(metrics), *routes]  # ahead of the web app's catch-all
+        middleware.append(Middleware(PrometheusMiddleware, metrics=metrics))
+    if settings.static_prefix:
+        routes = [Mount(settings.static_prefix, routes=routes)]
+    return routes, middleware
 
 
 def app_from_environment() -> Starlette:
     """Factory for worker processes started by ``runhub server`` (uvicorn --factory)."""
     return create_app(settings_from_environment())
+
+
+def wsgi_app_from_environment() -> Any:
+    """The same app as a WSGI callable, for waitress (``runhub server --waitress-opts``)."""
+    from a2wsgi import ASGIMiddleware
+
+    return ASGIMiddleware(app_from_environment())  # type: ignore[arg-type]

@@ -16,6 +16,7 @@ import orjson
 
 DEFAULT_BACKEND_STORE_URI = "sqlite:///mlflow.db"
 DEFAULT_ARTIFACTS_DESTINATION = "./mlartifacts"
+DEFAULT_MAX_REQUEST_BODY_SIZE = 64 * 1024 * 1024
 # Worker processes started by the CLI receive the parent's settings through this variable.
 SETTINGS_ENV = "RUNHUB_SETTINGS_JSON"
 
@@ -61,9 +62,76 @@ KNOBS: tuple[Knob, ...] = (
         "on",
         "Serve the proxied artifact service.",
     ),
+    Knob(
+        "artifacts_only",
+        "--artifacts-only",
+        "MLFLOW_ARTIFACTS_ONLY",
+        "off",
+        "Serve only the proxied artifact service; tracking endpoints answer 503.",
+    ),
+    Knob(
+        "artifacts_presigned_only",
+        "--artifacts-presigned-only",
+        "MLFLOW_ARTIFACTS_PRESIGNED_ONLY",
+        "off",
+        "Refuse proxied uploads and downloads (403); clients must use presigned or multipart "
+        "URLs. Needs a destination that can presign (s3://).",
+    ),
+    Knob(
+        "s3_endpoint_url",
+        None,
+        "MLFLOW_S3_ENDPOINT_URL",
+        "AWS",
+        "Endpoint of an S3-compatible store (MinIO, Ceph, ...) for s3:// destinations. "
+        "Credentials come from AWS_ACCESS_KEY_ID / AWS_SECRET_ACCESS_KEY / AWS_PROFILE.",
+    ),
+    Knob(
+        "s3_ignore_tls",
+        None,
+        "MLFLOW_S3_IGNORE_TLS",
+        "false",
+        "Do not verify the S3 endpoint's TLS certificate.",
+    ),
     Knob("host", "--host", "MLFLOW_HOST", "127.0.0.1", "Address to bind."),
     Knob("port", "--port", "MLFLOW_PORT", "5000", "Port to bind."),
     Knob("workers", "--workers", "MLFLOW_WORKERS", "1", "Number of server worker processes."),
+    Knob(
+        "static_prefix",
+        "--static-prefix",
+        "MLFLOW_STATIC_PREFIX",
+        "none",
+        "Serve every route under this path prefix (starts with /, no trailing /, no { or }).",
+    ),
+    Knob(
+        "prometheus_dir",
+        "--expose-prometheus",
+        "MLFLOW_EXPOSE_PROMETHEUS",
+        "off",
+        "Directory for Prometheus multiprocess files; enables GET /metrics with request counts "
+        "and latencies by route, method and status, summed over all workers.",
+    ),
+    Knob(
+        "uvicorn_opts",
+        "--uvicorn-opts",
+        "MLFLOW_UVICORN_OPTS",
+        "none",
+        "Extra uvicorn options (the default server), e.g. '--timeout-keep-alive 30'.",
+    ),
+    Knob(
+        "gunicorn_opts",
+        "--gunicorn-opts",
+        "MLFLOW_GUNICORN_OPTS",
+        "none",
+        "Serve with gunicorn and uvicorn workers (not on Windows), passing these options.",
+    ),
+    Knob(
+        "waitress_opts",
+        "--waitress-opts",
+        "MLFLOW_WAITRESS_OPTS",
+        "none",
+        "Serve with waitress through an ASGI-to-WSGI adapter, passing these options.",
+    ),
+    Knob("dev", "--dev", None, "off", "uvicorn with auto-reload and debug logging."),
     Knob(
         "pool_size",
         None,
@@ -86,11 +154,87 @@ KNOBS: tuple[Knob, ...] = (
         "Seconds after which a pooled connection is replaced.",
     ),
     Knob(
+        "mysql_ssl_ca",
+        None,
+        "MLFLOW_MYSQL_SSL_CA",
+        "unset",
+        "CA certificate file for TLS connections to MySQL/MariaDB.",
+    ),
+    Knob(
+        "mysql_ssl_cert",
+        None,
+        "MLFLOW_MYSQL_SSL_CERT",
+        "unset",
+        "Client certificate file for TLS connections to MySQL/MariaDB.",
+    ),
+    Knob(
+        "mysql_ssl_key",
+        None,
+        "MLFLOW_MYSQL_SSL_KEY",
+        "unset",
+        "Client key file for TLS connections to MySQL/MariaDB.",
+    ),
+    Knob(
         "truncate_long_values",
         None,
         "MLFLOW_TRUNCATE_LONG_VALUES",
         "true",
         "Truncate over-long param (6000) and tag (8000) values instead of refusing them.",
+    ),
+    Knob(
+        "allowed_hosts",
+        "--allowed-hosts",
+        "MLFLOW_SERVER_ALLOWED_HOSTS",
+        "localhost, 127.0.0.1, [::1], 0.0.0.0 (any port) and private address ranges",
+        "Comma-separated Host header values the server answers (fnmatch wildcards; "
+        "IPv4-shaped patterns match IP literals only; * allows all). Guards against DNS "
+        "rebinding; /health and /version are exempt.",
+    ),
+    Knob(
+        "cors_allowed_origins",
+        "--cors-allowed-origins",
+        "MLFLOW_SERVER_CORS_ALLOWED_ORIGINS",
+        "localhost origins only",
+        "Comma-separated origins allowed to call the API from a browser (fnmatch wildcards). "
+        "State-changing requests from other origins are refused with 403; * allows every "
+        "origin without credentials and turns that block off.",
+    ),
+    Knob(
+        "x_frame_options",
+        "--x-frame-options",
+        "MLFLOW_SERVER_X_FRAME_OPTIONS",
+        "SAMEORIGIN",
+        "X-Frame-Options header value: SAMEORIGIN, DENY or NONE (no header).",
+    ),
+    Knob(
+        "disable_security_middleware",
+        "--disable-security-middleware",
+        "MLFLOW_SERVER_DISABLE_SECURITY_MIDDLEWARE",
+        "false",
+        "Turn off the host allowlist, CORS checks and security headers (not the body limit).",
+    ),
+    Knob(
+        "max_request_body_size",
+        "--max-request-body-size",
+        "RUNHUB_MAX_REQUEST_BODY_SIZE",
+        str(DEFAULT_MAX_REQUEST_BODY_SIZE),
+        "Largest request body in bytes for JSON routes (413 above it). Artifact uploads and "
+        "OTLP /v1/traces stream and are not limited.",
+    ),
+    Knob(
+        "app_name",
+        "--app-name",
+        None,
+        "none",
+        "basic-auth turns on users, passwords and permissions (see MLFLOW_AUTH_CONFIG_PATH).",
+    ),
+    Knob(
+        "auth_config_path",
+        None,
+        "MLFLOW_AUTH_CONFIG_PATH",
+        "built-in defaults",
+        "The basic-auth ini file (default_permission, database_uri, admin_username, "
+        "admin_password, authorization_function).",
     ),
 )
 
@@ -115,6 +259,10 @@ class Settings:
     default_artifact_root: str | None = None
     artifacts_destination: str = DEFAULT_ARTIFACTS_DESTINATION
     serve_artifacts: bool = True
+    artifacts_only: bool = False
+    artifacts_presigned_only: bool = False
+    s3_endpoint_url: str | None = None
+    s3_ignore_tls: bool = False
     host: str = "127.0.0.1"
     port: int = 5000
     workers: int = 1
@@ -122,6 +270,15 @@ class Settings:
     max_overflow: int | None = None
     pool_recycle: int | None = None
     truncate_long_values: bool = True
+    static_prefix: str | None = None
+    prometheus_dir: str | None = None
+    allowed_hosts: str | None = None
+    cors_allowed_origins: str | None = None
+    x_frame_options: str = "SAMEORIGIN"
+    disable_security_middleware: bool = False
+    max_request_body_size: int = DEFAULT_MAX_REQUEST_BODY_SIZE
+    app_name: str | None = None
+    auth_config_path: str | None = None
     extra: Mapping[str, Any] = field(default_factory=dict)
 
     @property
@@ -154,11 +311,34 @@ def settings_from_environment(environ: Mapping[str, str] | None = None) -> Setti
         artifacts_destination=env.get("MLFLOW_ARTIFACTS_DESTINATION")
         or DEFAULT_ARTIFACTS_DESTINATION,
         serve_artifacts=_env_bool(env.get("MLFLOW_SERVE_ARTIFACTS"), True),
+        artifacts_only=_env_bool(env.get("MLFLOW_ARTIFACTS_ONLY"), False),
+        artifacts_presigned_only=_env_bool(env.get("MLFLOW_ARTIFACTS_PRESIGNED_ONLY"), False),
+        **s3_settings_from_environment(env),
         pool_size=_env_int(env.get("MLFLOW_SQLALCHEMYSTORE_POOL_SIZE")),
         max_overflow=_env_int(env.get("MLFLOW_SQLALCHEMYSTORE_MAX_OVERFLOW")),
         pool_recycle=_env_int(env.get("MLFLOW_SQLALCHEMYSTORE_POOL_RECYCLE")),
         truncate_long_values=_env_bool(env.get("MLFLOW_TRUNCATE_LONG_VALUES"), True),
+        static_prefix=env.get("MLFLOW_STATIC_PREFIX") or None,
+        prometheus_dir=env.get("MLFLOW_EXPOSE_PROMETHEUS") or None,
+        allowed_hosts=env.get("MLFLOW_SERVER_ALLOWED_HOSTS") or None,
+        cors_allowed_origins=env.get("MLFLOW_SERVER_CORS_ALLOWED_ORIGINS") or None,
+        x_frame_options=env.get("MLFLOW_SERVER_X_FRAME_OPTIONS") or "SAMEORIGIN",
+        disable_security_middleware=_env_bool(
+            env.get("MLFLOW_SERVER_DISABLE_SECURITY_MIDDLEWARE"), False
+        ),
+        max_request_body_size=_env_int(env.get("RUNHUB_MAX_REQUEST_BODY_SIZE"))
+        or DEFAULT_MAX_REQUEST_BODY_SIZE,
+        auth_config_path=env.get("MLFLOW_AUTH_CONFIG_PATH") or None,
     )
+
+
+def s3_settings_from_environment(environ: Mapping[str, str] | None = None) -> dict[str, Any]:
+    """The S3 client knobs set in the environment, as :class:`Settings` keywords."""
+    env = os.environ if environ is None else environ
+    return {
+        "s3_endpoint_url": env.get("MLFLOW_S3_ENDPOINT_URL") or None,
+        "s3_ignore_tls": _env_bool(env.get("MLFLOW_S3_IGNORE_TLS"), False),
+    }
 
 
 def pool_settings_from_environment(environ: Mapping[str, str] | None = None) -> dict[str, int]:

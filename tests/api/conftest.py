@@ -36,7 +36,7 @@ def make_client(url: str, tmp_path: Path) -> Iterator[TestClient]:
     settings = Settings(backend_store_uri=url, artifacts_destination=str(tmp_path / "art"))
     prepare_database(settings)
     app = create_app(settings)
-    with TestClient(app) as client:
+    with TestClient(app, base_url="http://localhost") as client:
         yield client
 
 

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import pytest
-from sqlalchemy import Connection, delete
+from sqlalchemy import Connection, update
 
 from runhub.entities import ViewType
 from runhub.errors import InvalidParameter
@@ -122,7 +122,11 @@ def test_writes_between_pages_neither_repeat_nor_skip(
         add_experiment(conn, f"new-{n}-early", created=1)
         add_experiment(conn, f"new-{n}-late", created=10_000)
         add_experiment(conn, f"new-{n}-tie", created=200)
-        conn.execute(delete(experiments).where(experiments.c.experiment_id == found[-1]))
+        conn.execute(  # the last one returned goes away (soft delete, as the API does)
+            update(experiments)
+            .where(experiments.c.experiment_id == found[-1])
+            .values(lifecycle_stage="deleted")
+        )
 
     paged = search_all(conn, order_by, 1, write)
     assert len(paged) == len(set(paged))

@@ -76,6 +76,7 @@ def rpc(fields: tuple[Field, ...], handler: Handler) -> Endpoint:
 
     async def endpoint(request: Request) -> Response:
         message = await read_message(request, fields)
+        message.update(request.path_params)  # e.g. {trace_id} in the path wins over the body
         stores: Stores = request.app.state.stores
         result = await run_in_threadpool(handler, stores, message)
         if isinstance(result, Response):

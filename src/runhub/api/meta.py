@@ -6,6 +6,7 @@ from starlette.requests import Request
 from starlette.responses import PlainTextResponse, Response
 
 from runhub import __version__
+from runhub.api.artifacts import artifact_capabilities
 from runhub.api.endpoint import json_response
 
 # /version answers with the MLflow protocol release runhub is compatible with, because clients
@@ -23,6 +24,7 @@ async def version(_request: Request) -> Response:
 
 async def server_info(request: Request) -> Response:
     # Advertise only what this server really does; clients pick code paths from these flags.
+    artifacts = artifact_capabilities(request)
     return json_response(
         {
             "store_type": "SqlStore",
@@ -30,14 +32,14 @@ async def server_info(request: Request) -> Response:
             "runhub_version": __version__,
             "workspaces_enabled": False,
             "trace_archival_enabled": False,
-            "multipart_uploads_enabled": False,
-            "multipart_downloads_enabled": False,
-            "artifact_serving_enabled": False,
-            "presigned_upload_run_id_supported": False,
+            "multipart_uploads_enabled": artifacts["multipart_uploads_enabled"],
+            "multipart_downloads_enabled": artifacts["multipart_downloads_enabled"],
+            "artifact_serving_enabled": artifacts["artifact_serving_enabled"],
+            "presigned_upload_run_id_supported": artifacts["presigned_upload_run_id_supported"],
             "presigned_upload_model_id_supported": False,
             "model_artifact_presigned_downloads_supported": False,
             "features_enabled": {"gateway": False, "scheduled_issue_detection": False},
             "tracking_auth": False,
-            "artifacts_presigned_only": False,
+            "artifacts_presigned_only": artifacts["artifacts_presigned_only"],
         }
     )

@@ -9,6 +9,7 @@ import orjson
 from runhub.api.runs import run_id_of
 from runhub.api.wire import Field
 from runhub.entities import Metric, Param, RunTag
+from runhub.entities.logged_model import ModelMetric
 from runhub.errors import InvalidParameter
 from runhub.store.stores import Stores
 
@@ -19,6 +20,7 @@ METRIC = (
     Field("step", "int", default=0),
 )
 KEY_VALUE = (Field("key", required=True), Field("value"))
+MODEL_SCOPE = (Field("model_id"), Field("dataset_name"), Field("dataset_digest"))
 
 LOG_METRIC = (
     Field("run_id"),
@@ -33,7 +35,7 @@ SET_TAG = LOG_PARAM
 DELETE_TAG = (Field("run_id", required=True), Field("key", required=True))
 LOG_BATCH = (
     Field("run_id"),
-    Field("metrics", "msg", repeated=True, fields=METRIC),
+    Field("metrics", "msg", repeated=True, fields=(*METRIC, *MODEL_SCOPE)),
     Field("params", "msg", repeated=True, fields=KEY_VALUE),
     Field("tags", "msg", repeated=True, fields=KEY_VALUE),
 )
@@ -57,8 +59,31 @@ def _value(msg: dict[str, Any]) -> str:
     return str(msg["value"])
 
 
+def _log_model_metrics(stores: Stores, run_id: str, metrics: list[dict[str, Any]]) -> None:
+    """Metrics sent with a ``model_id`` also belong to that logged model (MLflow 3)."""
+    by_model: dict[str, list[ModelMetric]] = {}
+    for m in metrics:
+        if m.get("model_id"):
+            metric = _metric(m)
+            by_model.setdefault(m["model_id"], []).append(
+                ModelMetric(
+                    metric.key,
+                    metric.value,
+                    metric.timestamp,
+                    metric.step,
+                    run_id,
+                    m.get("dataset_name"),
+                    m.get("dataset_digest"),
+                )
+            )
+    for model_id, items in by_model.items():
+        stores.logged_models.log_model_metrics(model_id, items)
+
+
 def log_metric(stores: Stores, msg: dict[str, Any]) -> dict[str, Any]:
-    stores.run_data.log_metric(run_id_of(msg), _metric(msg))
+    run_id = run_id_of(msg)
+    stores.run_data.log_metric(run_id, _metric(msg))
+    _log_model_metrics(stores, run_id, [msg])
     return {}
 
 
@@ -78,12 +103,14 @@ def delete_tag(stores: Stores, msg: dict[str, Any]) -> dict[str, Any]:
 
 
 def log_batch(stores: Stores, msg: dict[str, Any]) -> dict[str, Any]:
+    run_id = run_id_of(msg)
     stores.run_data.log_batch(
-        run_id_of(msg),
+        run_id,
         [_metric(m) for m in msg["metrics"]],
         [Param(p["key"], p["value"] or "") for p in msg["params"]],
         [RunTag(t["key"], t["value"] or "") for t in msg["tags"]],
     )
+    _log_model_metrics(stores, run_id, msg["metrics"])
     return {}
 
 

@@ -26,7 +26,7 @@ class Field:
     """One field of a request message."""
 
     name: str
-    kind: str = "str"  # str | int | float | bool | enum | msg
+    kind: str = "str"  # str | int | float | bool | enum | msg | json (any JSON value, as is)
     repeated: bool = False
     required: bool = False
     fields: tuple[Field, ...] = ()  # for kind == "msg"
@@ -104,6 +104,8 @@ def _scalar(f: Field, value: Any, path: str) -> Any:
         elif isinstance(value, int) and not isinstance(value, bool) and value in f.enum:
             return f.enum[value]
         raise _hint(path, value)
+    if f.kind == "json":
+        return value
     if f.kind == "msg":
         if not isinstance(value, dict):
             raise _hint(path, value)

@@ -9,13 +9,24 @@ import socket
 from typing import Any
 
 import click
-import uvicorn
 
+from runhub.artifacts.factory import check_artifact_options
 from runhub.cli.errors import fail, run_or_fail
+from runhub.cli.launch import ServerChoice, launch
+from runhub.cli.runtime_options import (
+    environment_epilog,
+    runtime_options,
+    runtime_settings,
+    server_choice,
+)
+from runhub.cli.security_options import (
+    prepare_auth_if_enabled,
+    security_options,
+    security_settings,
+)
 from runhub.config import (
     DEFAULT_ARTIFACTS_DESTINATION,
     DEFAULT_BACKEND_STORE_URI,
-    SETTINGS_ENV,
     Settings,
 )
 from runhub.store.migrate import ensure_schema
@@ -49,32 +60,36 @@ def prepare_database(settings: Settings) -> None:
     run_or_fail(settings.backend_store_uri, run)
 
 
-def _serve(settings: Settings) -> None:
+def check_artifact_options_of(settings: Settings) -> None:
+    check_artifact_options(
+        settings.artifacts_destination,
+        settings.serve_artifacts,
+        settings.artifacts_only,
+        settings.artifacts_presigned_only,
+        settings.s3_endpoint_url,
+        settings.s3_ignore_tls,
+    )
+
+
+def _serve(settings: Settings, choice: ServerChoice) -> None:
     _check_port(settings.host, settings.port)
     prepare_database(settings)
+    prepare_auth_if_enabled(settings)
+    run_or_fail(settings.artifacts_destination, lambda: check_artifact_options_of(settings))
     logging.basicConfig(
         level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s"
     )
-    common: dict[str, Any] = {
-        "host": settings.host,
-        "port": settings.port,
-        "access_log": False,
-        "log_level": "info",
-        "timeout_graceful_shutdown": 30,
-    }
+    if settings.prometheus_dir:
+        from runhub.runtime.prometheus import prepare_directory
+
+        directory = settings.prometheus_dir
+        run_or_fail(directory, lambda: prepare_directory(directory))
     click.echo(
-        f"runhub serving {settings.backend_store_uri} on http://{settings.host}:{settings.port} "
+        f"runhub serving {settings.backend_store_uri} on http://{settings.host}:{settings.port}"
+        f"{settings.static_prefix or ''} with {choice.kind} "
         f"({settings.workers} worker{'s' if settings.workers > 1 else ''})"
     )
-    if settings.workers <= 1:
-        from runhub.app import create_app
-
-        uvicorn.run(create_app(settings), **common)
-    else:
-        os.environ[SETTINGS_ENV] = settings.to_json()
-        uvicorn.run(
-            "runhub.app:app_from_environment", factory=True, workers=settings.workers, **common
-        )
+    launch(settings, choice)
 
 
 def server_options(fn: Any) -> Any:
@@ -109,6 +124,21 @@ def server_options(fn: Any) -> Any:
             help="Serve the proxied artifact service.",
         ),
         click.option(
+            "--artifacts-only",
+            envvar="MLFLOW_ARTIFACTS_ONLY",
+            is_flag=True,
+            default=False,
+            help="Serve only the proxied artifact service; tracking endpoints answer 503.",
+        ),
+        click.option(
+            "--artifacts-presigned-only",
+            envvar="MLFLOW_ARTIFACTS_PRESIGNED_ONLY",
+            is_flag=True,
+            default=False,
+            help="Refuse proxied uploads and downloads (403): clients use presigned or "
+            "multipart URLs. Needs an s3:// destination.",
+        ),
+        click.option(
             "-h",
             "--host",
             envvar="MLFLOW_HOST",
@@ -134,6 +164,8 @@ def server_options(fn: Any) -> Any:
             show_default=True,
             help="Number of worker processes.",
         ),
+        *security_options(),
+        *runtime_options(),
     ]
     for option in reversed(options):
         fn = option(fn)
@@ -141,7 +173,7 @@ def server_options(fn: Any) -> Any:
 
 
 def _settings(**kw: Any) -> Settings:
-    from runhub.config import pool_settings_from_environment
+    from runhub.config import pool_settings_from_environment, s3_settings_from_environment
 
     pool = pool_settings_from_environment()
     return Settings(
@@ -149,6 +181,9 @@ def _settings(**kw: Any) -> Settings:
         default_artifact_root=kw["default_artifact_root"],
         artifacts_destination=kw["artifacts_destination"],
         serve_artifacts=kw["serve_artifacts"],
+        artifacts_only=kw["artifacts_only"],
+        artifacts_presigned_only=kw["artifacts_presigned_only"],
+        **s3_settings_from_environment(),
         host=kw["host"],
         port=kw["port"],
         workers=kw["workers"],
@@ -157,18 +192,20 @@ def _settings(**kw: Any) -> Settings:
         pool_recycle=pool.get("pool_recycle"),
         truncate_long_values=os.environ.get("MLFLOW_TRUNCATE_LONG_VALUES", "true").lower()
         not in ("0", "false", "no", "off"),
+        **security_settings(kw),
+        **runtime_settings(kw),
     )
 
 
-@click.command(context_settings={"help_option_names": ["--help"]})
+@click.command(context_settings={"help_option_names": ["--help"]}, epilog=environment_epilog())
 @server_options
 def server(**kw: Any) -> None:
     """Run the tracking server: REST API, web UI and proxied artifacts."""
-    _serve(_settings(**kw))
+    _serve(_settings(**kw), server_choice(kw))
 
 
-@click.command(context_settings={"help_option_names": ["--help"]})
+@click.command(context_settings={"help_option_names": ["--help"]}, epilog=environment_epilog())
 @server_options
 def ui(**kw: Any) -> None:
     """The tracking server with local-use defaults (binds 127.0.0.1)."""
-    _serve(_settings(**kw))
+    _serve(_settings(**kw), server_choice(kw))

@@ -24,6 +24,7 @@ from runhub.search.keyset import SearchQuery, SortTerm, after_clause, order_clau
 from runhub.search.matching import numeric_condition, string_condition
 from runhub.search.parser import parse_filter, parse_order_by
 from runhub.search.tokens import fingerprint
+from runhub.security.visibility import visible
 from runhub.store.tables import experiment_tags, experiments
 
 EXPERIMENT_ATTRIBUTES: dict[str, Field] = {
@@ -90,6 +91,7 @@ def build_experiment_search(
     ).where(
         view_condition(experiments.c.lifecycle_stage, view_type),
         compile_filter(tree, experiment_condition),
+        visible(experiments.c.experiment_id),  # permission filter under auth (TRUE otherwise)
     )
     if keyset is not None:
         statement = statement.where(after_clause(terms, keyset.after))

@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 class ValueKind(enum.Enum):
     STRING = "string"
     NUMBER = "number"
+    ANY = "any"  # a number or a quoted string (e.g. trace feedback values)
 
 
 NUMERIC_OPS = frozenset({"=", "!=", "<", "<=", ">", ">="})

@@ -163,6 +163,8 @@ def _number(text: str, start: int) -> Token:
     if end != i:
         raise LexError(f"invalid number {literal!r}", start)
     number: int | float = float(literal) if is_float else int(literal)
+    if isinstance(number, int) and not -(2**63) <= number < 2**63:
+        number = float(number)  # beyond int64 no driver binds it; as a double it still compares
     return Token(Kind.NUMBER, literal, start, number=number)
 
 
@@ -185,6 +187,10 @@ def _word(text: str, start: int) -> Token:
         while end < len(text) and text[end] in _KEY_CHARS:
             end += 1
         key, quote = text[key_start:end], ""
+        if key.endswith(".") and end < len(text) and text[end] in _QUOTES:
+            # a quoted last part: span.attributes.`llm.model`
+            tail, end = _quoted(text, end)
+            key += tail
     if not key:
         raise LexError(f"missing key after '{word}.'", start)
     return Token(Kind.IDENT, text[start:end], start, value=key, prefix=word, quote=quote)

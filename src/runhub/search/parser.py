@@ -192,6 +192,8 @@ class _Parser:
             values.append(self.value(entity, key, field))
         if field.kind is ValueKind.NUMBER:
             return tuple(v for v in values if not isinstance(v, str))
+        if field.kind is ValueKind.ANY:
+            return tuple(str(v) for v in values)
         return tuple(v for v in values if isinstance(v, str))
 
     def value(self, entity: Entity, key: str, field: Field) -> int | float | str:
@@ -204,6 +206,8 @@ class _Parser:
                     f"Expected numeric value type for {entity.label} '{key}', got {_show(token)}"
                 )
                 raise self.error(detail, token.pos)
+            return token.number
+        if field.kind is ValueKind.ANY and token.kind is Kind.NUMBER:
             return token.number
         if token.kind is not Kind.STRING or token.quote == "`":
             detail = (

@@ -11,6 +11,7 @@ from runhub.search.run_filter import run_condition
 from runhub.search.run_grammar import RUN_GRAMMAR
 from runhub.search.run_order import page_statement, sort_terms
 from runhub.search.tokens import fingerprint
+from runhub.security.visibility import visible
 from runhub.store.tables import runs
 
 DEFAULT_ORDER = (OrderKey("attribute", "start_time", False), OrderKey("attribute", "run_id"))
@@ -42,6 +43,7 @@ def build_run_search(
         in_ids(runs.c.experiment_id, experiment_ids),
         view_condition(runs.c.lifecycle_stage, view_type),
         condition,
+        visible(runs.c.experiment_id),  # permission filter under auth (TRUE otherwise)
     ]
     after = keyset.after if keyset else None
     statement = page_statement(experiment_ids, where, terms, joins, after, max_results + 1)

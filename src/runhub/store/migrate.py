@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import io
 import os
 from typing import Literal
 
@@ -63,6 +64,16 @@ def upgrade(db: Database) -> None:
     """Bring the schema to the head revision in one transaction."""
     with db.writer.connect() as conn, conn.begin():
         command.upgrade(_alembic_config(conn), "head")
+
+
+def upgrade_script(dialect_name: str) -> str:
+    """The SQL that creates the schema from scratch on ``dialect_name``, without a database."""
+    buffer = io.StringIO()
+    config = Config(output_buffer=buffer)
+    config.set_main_option("script_location", MIGRATIONS_DIR)
+    config.set_main_option("dialect_name", dialect_name)
+    command.upgrade(config, "head", sql=True)
+    return buffer.getvalue()
 
 
 def ensure_schema(db: Database) -> None:

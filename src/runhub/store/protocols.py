@@ -6,7 +6,7 @@ the same protocols and the API does not change.
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from typing import Protocol
 
 from runhub.entities import (
@@ -24,6 +24,16 @@ from runhub.entities import (
     RunTag,
     ViewType,
 )
+from runhub.entities.logged_model import (
+    DatasetFilter,
+    LoggedModel,
+    LoggedModelOrder,
+    ModelKeyValue,
+    ModelMetric,
+)
+from runhub.entities.registry import ModelVersion, RegisteredModel, RegistryTag
+from runhub.entities.trace import Assessment, SpanRecord, Trace, TraceInfo
+from runhub.entities.trace_metrics import Aggregation, Correlation, DataPoint
 
 # One history point: (step, timestamp, value, is_nan).
 PointRow = tuple[int, int, float, bool]
@@ -115,3 +125,164 @@ class LineageStore(Protocol):
     ) -> None: ...
     def log_outputs(self, run_id: str, models: Sequence[ModelOutput]) -> None: ...
     def search_datasets(self, experiment_ids: Sequence[str]) -> list[DatasetSummary]: ...
+
+
+class TraceStore(Protocol):
+    def start_trace(self, info: TraceInfo) -> TraceInfo: ...
+    def start_trace_v2(
+        self,
+        experiment_id: str,
+        trace_id: str,
+        request_time: int,
+        metadata: Mapping[str, str],
+        tags: Mapping[str, str],
+    ) -> TraceInfo: ...
+    def end_trace_v2(
+        self,
+        trace_id: str,
+        end_time: int,
+        state: str,
+        metadata: Mapping[str, str],
+        tags: Mapping[str, str],
+    ) -> TraceInfo: ...
+    def get_trace_info(self, trace_id: str) -> TraceInfo: ...
+    def batch_get_trace_infos(self, trace_ids: Sequence[str]) -> list[TraceInfo]: ...
+    def search_traces(
+        self,
+        experiment_ids: Sequence[str],
+        filter_string: str,
+        max_results: int,
+        order_by: Sequence[str],
+        page_token: str | None,
+    ) -> Page[TraceInfo]: ...
+    def set_trace_tag(self, trace_id: str, key: str, value: str) -> None: ...
+    def delete_trace_tag(self, trace_id: str, key: str) -> None: ...
+    def delete_traces(
+        self,
+        experiment_id: str,
+        max_timestamp_millis: int | None,
+        max_traces: int | None,
+        trace_ids: Sequence[str],
+    ) -> int: ...
+    def link_traces_to_run(self, trace_ids: Sequence[str], run_id: str) -> None: ...
+    def link_prompts(self, trace_id: str, prompts: Sequence[tuple[str, str]]) -> None: ...
+
+
+class SpanStore(Protocol):
+    def log_spans(
+        self, experiment_id: str, records: Sequence[SpanRecord], run_id: str | None = None
+    ) -> None: ...
+    def batch_get_traces(self, trace_ids: Sequence[str]) -> list[Trace]: ...
+    def get_trace(self, trace_id: str) -> Trace | None: ...
+
+
+class AssessmentStore(Protocol):
+    def create_assessment(self, assessment: Assessment) -> Assessment: ...
+    def get_assessment(self, trace_id: str, assessment_id: str) -> Assessment: ...
+    def update_assessment(
+        self, trace_id: str, assessment_id: str, changes: Assessment, mask: Sequence[str]
+    ) -> Assessment: ...
+    def delete_assessment(self, trace_id: str, assessment_id: str) -> None: ...
+
+
+class LoggedModelStore(Protocol):
+    def create_logged_model(
+        self,
+        experiment_id: str,
+        name: str | None,
+        model_type: str | None,
+        source_run_id: str | None,
+        params_in: Sequence[ModelKeyValue],
+        tags_in: Sequence[ModelKeyValue],
+    ) -> LoggedModel: ...
+    def get_logged_model(self, model_id: str, allow_deleted: bool = False) -> LoggedModel: ...
+    def finalize_logged_model(self, model_id: str, status: str) -> LoggedModel: ...
+    def delete_logged_model(self, model_id: str) -> None: ...
+    def set_logged_model_tags(
+        self, model_id: str, tags_in: Sequence[ModelKeyValue]
+    ) -> LoggedModel: ...
+    def delete_logged_model_tag(self, model_id: str, key: str) -> None: ...
+    def log_logged_model_params(
+        self, model_id: str, params_in: Sequence[ModelKeyValue]
+    ) -> None: ...
+    def log_model_metrics(self, model_id: str, metrics: Sequence[ModelMetric]) -> None: ...
+    def search_logged_models(
+        self,
+        experiment_ids: Sequence[str],
+        filter_string: str | None,
+        datasets: Sequence[DatasetFilter],
+        order_by: Sequence[LoggedModelOrder],
+        max_results: int,
+        page_token: str | None,
+    ) -> Page[LoggedModel]: ...
+
+
+class RegisteredModelStore(Protocol):
+    def create_registered_model(
+        self, name: str, tags_in: Sequence[RegistryTag], description: str | None
+    ) -> RegisteredModel: ...
+    def get_registered_model(self, name: str) -> RegisteredModel: ...
+    def rename_registered_model(self, name: str, new_name: str) -> RegisteredModel: ...
+    def update_registered_model(self, name: str, description: str | None) -> RegisteredModel: ...
+    def delete_registered_model(self, name: str) -> None: ...
+    def search_registered_models(
+        self,
+        filter_string: str | None,
+        max_results: int,
+        order_by: Sequence[str],
+        page_token: str | None,
+    ) -> Page[RegisteredModel]: ...
+    def get_latest_versions(self, name: str, stages: Sequence[str]) -> list[ModelVersion]: ...
+    def set_registered_model_tag(self, name: str, key: str, value: str) -> None: ...
+    def delete_registered_model_tag(self, name: str, key: str) -> None: ...
+    def set_registered_model_alias(self, name: str, alias: str, version: str) -> None: ...
+    def delete_registered_model_alias(self, name: str, alias: str) -> None: ...
+    def get_model_version_by_alias(self, name: str, alias: str) -> ModelVersion: ...
+
+
+class ModelVersionStore(Protocol):
+    def create_model_version(
+        self,
+        name: str,
+        source: str,
+        run_id: str | None,
+        tags_in: Sequence[RegistryTag],
+        run_link: str | None,
+        description: str | None,
+        model_id: str | None,
+    ) -> ModelVersion: ...
+    def get_model_version(self, name: str, version: str) -> ModelVersion: ...
+    def get_model_version_download_uri(self, name: str, version: str) -> str: ...
+    def update_model_version(
+        self, name: str, version: str, description: str | None
+    ) -> ModelVersion: ...
+    def transition_model_version_stage(
+        self, name: str, version: str, stage: str, archive_existing_versions: bool
+    ) -> ModelVersion: ...
+    def delete_model_version(self, name: str, version: str) -> None: ...
+    def set_model_version_tag(self, name: str, version: str, key: str, value: str) -> None: ...
+    def delete_model_version_tag(self, name: str, version: str, key: str) -> None: ...
+    def search_model_versions(
+        self,
+        filter_string: str | None,
+        max_results: int,
+        order_by: Sequence[str],
+        page_token: str | None,
+    ) -> Page[ModelVersion]: ...
+
+
+class TraceMetricsStore(Protocol):
+    def filter_correlation(
+        self, experiment_ids: Sequence[str], filter1: str, filter2: str, base_filter: str
+    ) -> Correlation: ...
+    def query_metrics(
+        self,
+        experiment_ids: Sequence[str],
+        metric_name: str,
+        aggregations: Sequence[Aggregation],
+        dimensions: Sequence[str],
+        filters: Sequence[str],
+        interval_seconds: int | None,
+        start_ms: int | None,
+        end_ms: int | None,
+    ) -> list[DataPoint]: ...

@@ -4,20 +4,35 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from runhub.artifacts import ArtifactStore, open_artifact_store
 from runhub.config import Settings
 from runhub.store.protocols import (
+    AssessmentStore,
     ExperimentStore,
     LineageStore,
+    LoggedModelStore,
     MetricHistoryStore,
+    ModelVersionStore,
+    RegisteredModelStore,
     RunDataStore,
     RunStore,
+    SpanStore,
+    TraceMetricsStore,
+    TraceStore,
 )
+from runhub.store.sql.assessments import SqlAssessmentStore
 from runhub.store.sql.db import Database
 from runhub.store.sql.experiments import SqlExperimentStore
 from runhub.store.sql.lineage import SqlLineageStore
+from runhub.store.sql.logged_models import SqlLoggedModelStore
 from runhub.store.sql.metric_history import SqlMetricHistoryStore
+from runhub.store.sql.model_versions import SqlModelVersionStore
+from runhub.store.sql.registered_models import SqlRegisteredModelStore
 from runhub.store.sql.run_data import SqlRunDataStore
 from runhub.store.sql.runs import SqlRunStore
+from runhub.store.sql.spans import SqlSpanStore
+from runhub.store.sql.trace_metrics import SqlTraceMetricsStore
+from runhub.store.sql.traces import SqlTraceStore
 
 
 @dataclass(frozen=True)
@@ -31,6 +46,14 @@ class Stores:
     run_data: RunDataStore
     history: MetricHistoryStore
     lineage: LineageStore
+    artifacts: ArtifactStore
+    traces: TraceStore
+    spans: SpanStore
+    assessments: AssessmentStore
+    trace_metrics: TraceMetricsStore
+    logged_models: LoggedModelStore
+    registered_models: RegisteredModelStore
+    model_versions: ModelVersionStore
 
     def close(self) -> None:
         self.db.dispose()
@@ -57,4 +80,14 @@ def open_stores(settings: Settings) -> Stores:
         run_data=SqlRunDataStore(db, truncate),
         history=SqlMetricHistoryStore(db),
         lineage=SqlLineageStore(db),
+        artifacts=open_artifact_store(
+            settings.artifacts_destination, settings.s3_endpoint_url, settings.s3_ignore_tls
+        ),
+        traces=SqlTraceStore(db),
+        spans=SqlSpanStore(db),
+        assessments=SqlAssessmentStore(db),
+        trace_metrics=SqlTraceMetricsStore(db),
+        logged_models=SqlLoggedModelStore(db),
+        registered_models=SqlRegisteredModelStore(db),
+        model_versions=SqlModelVersionStore(db, settings.artifact_root),
     )

@@ -187,7 +187,9 @@ dataset_inputs = Table(
     metadata,
     Column("input_pk", Id, primary_key=True, autoincrement=True),
     Column("run_pk", Id, ForeignKey("runs.run_pk", ondelete="CASCADE"), nullable=False),
-    Column("dataset_pk", Id, ForeignKey("datasets.dataset_pk", ondelete="CASCADE"), nullable=False),
+    # No cascade here: experiments already reach this table through runs, and SQL Server refuses
+    # two cascade paths between the same tables. Deleting a dataset removes its inputs first.
+    Column("dataset_pk", Id, ForeignKey("datasets.dataset_pk"), nullable=False),
     # Copy of the input tag mlflow.data.context, for search on datasets.context.
     Column("context", cs_string(500), nullable=True),
     UniqueConstraint("run_pk", "dataset_pk"),

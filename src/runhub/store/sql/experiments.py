@@ -10,6 +10,7 @@ from sqlalchemy import Row, delete, func, select, update
 from sqlalchemy.engine import Connection
 from sqlalchemy.exc import IntegrityError
 
+from runhub.artifacts.locations import validate_artifact_location
 from runhub.entities import Experiment, ExperimentTag, LifecycleStage, Page, ViewType
 from runhub.errors import AlreadyExists, InvalidParameter, NotFound
 from runhub.search import build_experiment_search
@@ -99,6 +100,8 @@ class SqlExperimentStore:
                 f"'artifact_location' exceeds the maximum length of "
                 f"{MAX_ARTIFACT_LOCATION_LENGTH} characters"
             )
+        if artifact_location:
+            validate_artifact_location(artifact_location)
         for tag in tags:
             _validate_tag(tag.key, tag.value)
 

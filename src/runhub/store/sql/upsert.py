@@ -5,11 +5,15 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
-from sqlalchemy import Table, and_, tuple_
+from sqlalchemy import Table, and_, or_
 from sqlalchemy.dialects import mysql, postgresql, sqlite
 from sqlalchemy.engine import Connection
+from sqlalchemy.sql.elements import ColumnElement
 
 from runhub.store.sql.raw import adapt_sql
+
+# SQL Server refuses statements with more than 2,100 parameters; stay well below.
+MAX_BOUND_PARAMETERS = 2000
 
 
 def upsert(
@@ -77,12 +81,15 @@ def _portable_upsert(
     # Databases without an upsert statement (MSSQL): find existing keys, then insert/update.
     key_cols = [table.c[k] for k in keys]
     wanted = {tuple(r[k] for k in keys): r for r in rows}
-    existing = {
-        tuple(row)
-        for row in conn.execute(
-            table.select().with_only_columns(*key_cols).where(tuple_(*key_cols).in_(list(wanted)))
+    existing: set[tuple[Any, ...]] = set()
+    batch = max(1, MAX_BOUND_PARAMETERS // len(key_cols))
+    candidates = list(wanted)
+    for i in range(0, len(candidates), batch):
+        lookup = table.select().with_only_columns(*key_cols)
+        existing.update(
+            tuple(row)
+            for row in conn.execute(lookup.where(_key_in(key_cols, candidates[i : i + batch])))
         )
-    }
     new = [r for k, r in wanted.items() if k not in existing]
     if new:
         conn.execute(table.insert(), new)
@@ -94,6 +101,13 @@ def _portable_upsert(
                 .where(and_(*(c == v for c, v in zip(key_cols, key, strict=True))))
                 .values({c: row[c] for c in update_columns})
             )
+
+
+def _key_in(key_cols: Sequence[Any], keys: Sequence[tuple[Any, ...]]) -> ColumnElement[bool]:
+    # SQL Server has no row-value IN: one column uses IN, several an OR of ANDs.
+    if len(key_cols) == 1:
+        return key_cols[0].in_([k[0] for k in keys])  # type: ignore[no-any-return]
+    return or_(*(and_(*(c == v for c, v in zip(key_cols, k, strict=True))) for k in keys))
 
 
 def insert_ignore_rows(

@@ -248,7 +248,6 @@ def upgrade() -> None:
             ["dataset_pk"],
             ["datasets.dataset_pk"],
             name=op.f("fk_dataset_inputs_dataset_pk_datasets"),
-            ondelete="CASCADE",
         ),
         sa.ForeignKeyConstraint(
             ["run_pk"],

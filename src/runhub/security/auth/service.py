@@ -1,0 +1,81 @@
+"""The auth app's state for one server: its store, config and authenticator."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Mapping
+from dataclasses import dataclass
+
+from runhub.config import Settings
+from runhub.errors import StartupError
+from runhub.security.auth.authenticate import Authenticator, load_authenticator
+from runhub.security.auth.config import AuthConfig, bootstrap_password, load_auth_config
+from runhub.security.auth.migrate import upgrade_auth_schema
+from runhub.security.auth.store import RESOURCE_TYPES, AuthStore, User
+from runhub.security.permissions import Level
+from runhub.security.visibility import Visibility, compute
+from runhub.store.sql.db import Database
+
+log = logging.getLogger("runhub.security")
+
+
+@dataclass(frozen=True)
+class AuthService:
+    store: AuthStore
+    config: AuthConfig
+    authenticate: Authenticator
+
+    def level(self, user: User, resource_type: str, resource_id: str) -> Level:
+        """The user's permission on one experiment or registered model."""
+        if user.is_admin:
+            return Level.MANAGE
+        return self.store.effective_level(
+            user.id, resource_type, resource_id, self.config.default_permission
+        )
+
+    def visibility(self, user: User) -> Mapping[str, Visibility] | None:
+        """What the user's searches may return; None (everything) for admins."""
+        if user.is_admin:
+            return None
+        return {
+            resource_type: compute(
+                self.store.grants_of(user.id, resource_type),
+                self.store.role_patterns_of(user.id, resource_type),
+                self.config.default_permission,
+            )
+            for resource_type in RESOURCE_TYPES
+        }
+
+    def close(self) -> None:
+        self.store.db.dispose()
+
+
+def prepare_auth(config_path: str | None) -> None:
+    """Create or upgrade the auth database and its first admin; StartupError (one line)."""
+    config = load_auth_config(config_path)
+    db = Database(config.database_uri)
+    try:
+        upgrade_auth_schema(db)
+        store = AuthStore(db)
+        if store.count_users() == 0:
+            store.create_user(config.admin_username, bootstrap_password(config), is_admin=True)
+            log.info("created the admin user %r", config.admin_username)
+    finally:
+        db.dispose()
+
+
+def open_auth(config_path: str | None) -> AuthService:
+    """The auth service for a server whose auth database is prepared."""
+    config = load_auth_config(config_path)
+    try:
+        authenticate = load_authenticator(config.authorization_function)
+    except ValueError as exc:
+        raise StartupError(str(exc)) from None
+    return AuthService(AuthStore(Database(config.database_uri)), config, authenticate)
+
+
+def auth_if_enabled(settings: Settings) -> AuthService | None:
+    """The auth service when the server runs ``--app-name basic-auth``, else None."""
+    if settings.app_name != "basic-auth":
+        return None
+    return open_auth(settings.auth_config_path)

@@ -1,0 +1,61 @@
+import { Link, Navigate, Route, Routes, useLocation } from "react-router-dom";
+import { ErrorBoundary } from "./components/ErrorBoundary";
+import { ComparePage } from "./pages/ComparePage";
+import { ExperimentPage } from "./pages/ExperimentPage";
+import { ExperimentsPage } from "./pages/ExperimentsPage";
+import { LoggedModelsPage } from "./pages/LoggedModelsPage";
+import { ModelPage } from "./pages/ModelPage";
+import { ModelsPage } from "./pages/ModelsPage";
+import { ModelVersionPage } from "./pages/ModelVersionPage";
+import { RunPage } from "./pages/RunPage";
+import { RunRedirect } from "./pages/RunRedirect";
+import { TracePage } from "./pages/TracePage";
+import { TracesPage } from "./pages/TracesPage";
+
+export function App() {
+  const location = useLocation();
+  return (
+    <div className="app">
+      <header className="topbar">
+        <Link to="/experiments" className="brand">
+          runhub
+        </Link>
+        <nav>
+          <Link to="/experiments">Experiments</Link>
+          <Link to="/models">Models</Link>
+        </nav>
+      </header>
+      <main>
+        <ErrorBoundary resetKey={location.pathname}>
+          <Routes>
+            <Route path="/" element={<Navigate to="/experiments" replace />} />
+            <Route path="/experiments" element={<ExperimentsPage />} />
+            <Route path="/experiments/:experimentId" element={<ExperimentPage />} />
+            <Route path="/experiments/:experimentId/runs/:runId" element={<RunPage />} />
+            <Route path="/experiments/:experimentId/models" element={<LoggedModelsPage />} />
+            <Route path="/experiments/:experimentId/traces" element={<TracesPage />} />
+            <Route path="/experiments/:experimentId/traces/:traceId" element={<TracePage />} />
+            <Route path="/runs/:runId" element={<RunRedirect />} />
+            <Route path="/models" element={<ModelsPage />} />
+            <Route path="/models/:name" element={<ModelPage />} />
+            <Route path="/models/:name/versions/:version" element={<ModelVersionPage />} />
+            <Route path="/compare" element={<ComparePage />} />
+            <Route path="*" element={<NotFound />} />
+          </Routes>
+        </ErrorBoundary>
+      </main>
+    </div>
+  );
+}
+
+function NotFound() {
+  const location = useLocation();
+  return (
+    <div className="page">
+      <h1>Page not found</h1>
+      <p>
+        Nothing lives at <code>{location.pathname}</code>. <Link to="/experiments">Go to experiments</Link>.
+      </p>
+    </div>
+  );
+}
