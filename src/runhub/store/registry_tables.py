@@ -185,12 +185,9 @@ registered_model_aliases = Table(
         nullable=False,
     ),
     Column("alias", cs_string(256), nullable=False),
-    Column(
-        "version_pk",
-        Id,
-        ForeignKey("model_versions.version_pk", ondelete="CASCADE"),
-        nullable=False,
-    ),
+    # No cascade from versions: registered_models already cascades here, and SQL Server refuses
+    # two cascade paths. Deleting a version deletes its aliases explicitly.
+    Column("version_pk", Id, ForeignKey("model_versions.version_pk"), nullable=False),
     PrimaryKeyConstraint("model_pk", "alias"),
     Index(None, "version_pk"),
 )

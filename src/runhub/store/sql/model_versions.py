@@ -14,6 +14,7 @@ from runhub.search.registry import build_model_version_search
 from runhub.store.registry_tables import (
     model_version_tags,
     model_versions,
+    registered_model_aliases,
     registered_models,
 )
 from runhub.store.sql.db import Database
@@ -173,7 +174,12 @@ class SqlModelVersionStore:
     def delete_model_version(self, name: str, version: str) -> None:
         def change(conn: Connection) -> None:
             row = version_row(conn, name, version)
-            # Aliases and tags of the version go with it (ON DELETE CASCADE).
+            # Aliases and tags of the version go with it.
+            conn.execute(
+                delete(registered_model_aliases).where(
+                    registered_model_aliases.c.version_pk == row.version_pk
+                )
+            )
             conn.execute(
                 delete(model_version_tags).where(model_version_tags.c.version_pk == row.version_pk)
             )

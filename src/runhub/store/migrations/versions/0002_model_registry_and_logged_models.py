@@ -39,12 +39,14 @@ def cs_string(length: int) -> sa.types.TypeEngine[str]:
     )
 
 
-def _fk(table: str, column: str, target: str, target_column: str) -> sa.ForeignKeyConstraint:
+def _fk(
+    table: str, column: str, target: str, target_column: str, *, cascade: bool = True
+) -> sa.ForeignKeyConstraint:
     return sa.ForeignKeyConstraint(
         [column],
         [f"{target}.{target_column}"],
         name=op.f(f"fk_{table}_{column}_{target}"),
-        ondelete="CASCADE",
+        ondelete="CASCADE" if cascade else None,
     )
 
 
@@ -163,7 +165,9 @@ def upgrade() -> None:
         sa.Column("alias", cs_string(256), nullable=False),
         sa.Column("version_pk", ID, nullable=False),
         _fk("registered_model_aliases", "model_pk", "registered_models", "model_pk"),
-        _fk("registered_model_aliases", "version_pk", "model_versions", "version_pk"),
+        _fk(
+            "registered_model_aliases", "version_pk", "model_versions", "version_pk", cascade=False
+        ),
         sa.PrimaryKeyConstraint("model_pk", "alias", name=op.f("pk_registered_model_aliases")),
     )
     _indexes("registered_model_aliases", ["version_pk"])
