@@ -1,4 +1,4 @@
-import { useState } from "react";
+import { useEffect, useState } from "react";
 
 interface Props {
   available: Record<"metrics" | "params" | "tags", string[]>;
@@ -16,14 +16,22 @@ const GROUPS: { kind: "metrics" | "params" | "tags"; label: string }[] = [
 export function ColumnPicker({ available, chosen, onChange }: Props) {
   const [open, setOpen] = useState(false);
   const [search, setSearch] = useState("");
-  const chosenSet = new Set(chosen);
+  // The choice lives in the URL, which the router applies a moment later; keep a local copy so
+  // a checkbox reflects a click at once (and quick successive clicks build on each other).
+  const [current, setCurrent] = useState(chosen);
+  useEffect(() => setCurrent(chosen), [chosen]);
+  const chosenSet = new Set(current);
+  const update = (columns: string[]) => {
+    setCurrent(columns);
+    onChange(columns);
+  };
   const toggle = (id: string) =>
-    onChange(chosenSet.has(id) ? chosen.filter((c) => c !== id) : [...chosen, id]);
+    update(chosenSet.has(id) ? current.filter((c) => c !== id) : [...current, id]);
 
   return (
     <div className="picker">
       <button type="button" onClick={() => setOpen(!open)} aria-expanded={open}>
-        Columns ({chosen.length})
+        Columns ({current.length})
       </button>
       {open ? (
         <div className="picker-panel" role="dialog" aria-label="Columns">
@@ -54,7 +62,7 @@ export function ColumnPicker({ available, chosen, onChange }: Props) {
             );
           })}
           <div className="picker-actions">
-            <button type="button" onClick={() => onChange([])}>
+            <button type="button" onClick={() => update([])}>
               Clear
             </button>
             <button type="button" onClick={() => setOpen(false)}>
