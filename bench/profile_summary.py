@@ -15,6 +15,8 @@ from collections import Counter
 from pathlib import Path
 
 FRAME = re.compile(r"^(?P<func>.*?) \((?P<file>[^()]*?)(?::\d+)?\)$")
+# Leaf frames that mean "waiting", which py-spy cannot always tell from running.
+IDLE_LEAVES = ("Condition.wait (", "Runner.run (", "WorkerThread.run (", "Queue.get (", "select (")
 
 
 def fold(frame: str) -> str:
@@ -27,7 +29,7 @@ def fold(frame: str) -> str:
     return f"{match['func']} ({short})"
 
 
-def summarize(lines: list[str], top: int) -> str:
+def summarize(lines: list[str], top: int, keep_idle: bool = False) -> str:
     own: Counter[str] = Counter()
     inclusive: Counter[str] = Counter()
     total = 0
@@ -38,13 +40,14 @@ def summarize(lines: list[str], top: int) -> str:
         count = int(count_text)
         frames = [fold(f) for f in stack.split(";") if f]
         frames = [f for f in frames if not f.startswith(("process ", "thread "))]
-        if not frames:
+        if not frames or (not keep_idle and frames[-1].startswith(IDLE_LEAVES)):
             continue
         total += count
         own[frames[-1]] += count
         for frame in set(frames):
             inclusive[frame] += count
-    out = [f"{total} samples", "", "self (where samples ended):"]
+    idle = "" if keep_idle else " (waiting leaves such as Condition.wait left out)"
+    out = [f"{total} samples{idle}", "", "self (where samples ended):"]
     out += [f"  {n / total:6.1%}  {f}" for f, n in own.most_common(top)]
     out += ["", "inclusive (on the stack):"]
     out += [f"  {n / total:6.1%}  {f}" for f, n in inclusive.most_common(top)]
@@ -55,8 +58,9 @@ def main(argv: list[str]) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("profile", type=Path)
     parser.add_argument("--top", type=int, default=25)
+    parser.add_argument("--keep-idle", action="store_true", help="count waiting frames too")
     args = parser.parse_args(argv)
-    print(summarize(args.profile.read_text().splitlines(), args.top))
+    print(summarize(args.profile.read_text().splitlines(), args.top, args.keep_idle))
     return 0
 
 

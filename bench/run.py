@@ -36,7 +36,6 @@ from servers import (
     REPO_DIR,
     RUNHUB_PYTHON,
     SERVER_NAMES,
-    Profiler,
     server_available,
     snapshot_runhub_source,
     start_server,
@@ -144,9 +143,10 @@ def parse_args(argv: list[str]) -> argparse.Namespace:
     parser.add_argument(
         "--profile",
         choices=("svg", "raw"),
-        help="record py-spy samples of each server per workload into bench/out/profile-<server>-"
-        "<workload>.svg (flame graph) or .txt (collapsed stacks); needs py-spy in "
-        "bench/.venv-mlflow; adds overhead, so do not quote the figures of such a run",
+        help="record py-spy samples of each server during each measured loop (not seeding) into "
+        "bench/out/profile-<server>-<workload>-<n>.svg (flame graph) or .txt (collapsed "
+        "stacks); needs py-spy in bench/.venv-mlflow; adds overhead, so do not quote the "
+        "figures of such a run",
     )
     parser.add_argument(
         "--no-snapshot",
@@ -186,11 +186,11 @@ def run_one(
         return {"error": f"server did not start: {exc}"}
     log(f"{name} up on port {server.port} (pid {server.pid}, idle RSS {server.idle_rss_mb:.0f} MB)")
     result: dict[str, Any]
-    suffix = ".txt" if args.profile == "raw" else ".svg"
-    profile_path = args.out_dir / f"profile-{name}-{workload}{suffix}"
+    if args.profile is not None:
+        suffix = ".txt" if args.profile == "raw" else ".svg"
+        server.profile_to = args.out_dir / f"profile-{name}-{workload}{suffix}"
     try:
-        with Profiler(server.pid, profile_path, enabled=args.profile is not None):
-            result = WORKLOADS[workload](server, sizes)
+        result = WORKLOADS[workload](server, sizes)
     except Exception as exc:
         log(f"{name} {workload} failed: {exc!r}")
         result = {"error": repr(exc)[:2000], "traceback": traceback.format_exc()[-4000:]}

@@ -41,6 +41,16 @@ class Server:
     idle_rss_by_process: list[str] = field(default_factory=list)
     startup_s: float = 0.0
     command: list[str] = field(default_factory=list)
+    profile_to: Path | None = None  # set: measured loops record py-spy samples next to it
+    profiles_taken: int = 0
+
+    def profiler(self) -> Profiler:
+        """A py-spy recorder for one measured loop (does nothing unless `profile_to` is set)."""
+        if self.profile_to is None:
+            return Profiler(self.pid, Path(), enabled=False)
+        self.profiles_taken += 1
+        path = self.profile_to
+        return Profiler(self.pid, path.with_name(f"{path.stem}-{self.profiles_taken}{path.suffix}"))
 
     @property
     def pid(self) -> int:
@@ -293,7 +303,7 @@ class Profiler:
 
     PY_SPY = BENCH_DIR / ".venv-mlflow" / "bin" / "py-spy"
 
-    def __init__(self, pid: int, output: Path, enabled: bool) -> None:
+    def __init__(self, pid: int, output: Path, enabled: bool = True) -> None:
         self.pid = pid
         self.output = output  # .svg: flame graph; anything else: collapsed stacks
         self.enabled = enabled and self.PY_SPY.exists()

@@ -83,15 +83,16 @@ def timed_loop(server: Server, count: int, seconds: float, step: Callable[[int],
     """Run `step(i)` up to `count` times or `seconds`; latency figures, throughput and the
     server's CPU use per operation."""
     latencies: list[int] = []
-    cpu_before = tree_cpu_s(server.pid)
-    start = time.perf_counter()
-    deadline = Deadline(seconds)
-    for i in range(count):
-        if deadline.passed():
-            break
-        latencies.append(step(i).elapsed_ns)
-    wall = time.perf_counter() - start
-    cpu = tree_cpu_s(server.pid) - cpu_before
+    with server.profiler():
+        cpu_before = tree_cpu_s(server.pid)
+        start = time.perf_counter()
+        deadline = Deadline(seconds)
+        for i in range(count):
+            if deadline.passed():
+                break
+            latencies.append(step(i).elapsed_ns)
+        wall = time.perf_counter() - start
+        cpu = tree_cpu_s(server.pid) - cpu_before
     out: Result = summarize(latencies)
     out.update(
         wall_s=wall,
@@ -508,7 +509,7 @@ def mixed_load(server: Server, sizes: Sizes) -> Result:
     cpu_before, client_cpu_before = tree_cpu_s(server.pid), time.process_time()
     deadline = Deadline(sizes.mixed_duration_s)
     start = time.perf_counter()
-    with RssSampler(server.pid, interval_s=0.05) as sampler:
+    with RssSampler(server.pid, interval_s=0.05) as sampler, server.profiler():
         threads = [
             threading.Thread(
                 target=_mixed_client,

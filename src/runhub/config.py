@@ -229,6 +229,44 @@ KNOBS: tuple[Knob, ...] = (
         "basic-auth turns on users, passwords and permissions (see MLFLOW_AUTH_CONFIG_PATH).",
     ),
     Knob(
+        "webhook_secret_key",
+        None,
+        "RUNHUB_WEBHOOK_SECRET_KEY",
+        "unset",
+        "Key that encrypts webhook signing secrets at rest (any string; keep it stable). "
+        "MLFLOW_WEBHOOK_SECRET_ENCRYPTION_KEY and MLFLOW_FLASK_SERVER_SECRET_KEY are read too. "
+        "Without it, webhooks cannot have a secret.",
+    ),
+    Knob(
+        "webhook_allowed_schemes",
+        None,
+        "MLFLOW_WEBHOOK_ALLOWED_SCHEMES",
+        "https",
+        "Comma-separated URL schemes webhooks may deliver to.",
+    ),
+    Knob(
+        "webhook_allow_private_targets",
+        None,
+        "RUNHUB_WEBHOOK_ALLOW_PRIVATE_TARGETS",
+        "false",
+        "Allow webhook deliveries to loopback, private and link-local addresses (cloud "
+        "metadata addresses stay refused).",
+    ),
+    Knob(
+        "webhook_timeout",
+        None,
+        "MLFLOW_WEBHOOK_REQUEST_TIMEOUT",
+        "30",
+        "Seconds a webhook delivery may take.",
+    ),
+    Knob(
+        "webhook_max_retries",
+        None,
+        "MLFLOW_WEBHOOK_REQUEST_MAX_RETRIES",
+        "3",
+        "Retries of a failed webhook delivery (connection errors, 408, 429 and 5xx).",
+    ),
+    Knob(
         "auth_config_path",
         None,
         "MLFLOW_AUTH_CONFIG_PATH",
@@ -279,6 +317,11 @@ class Settings:
     max_request_body_size: int = DEFAULT_MAX_REQUEST_BODY_SIZE
     app_name: str | None = None
     auth_config_path: str | None = None
+    webhook_secret_key: str | None = None
+    webhook_allowed_schemes: str = "https"
+    webhook_allow_private_targets: bool = False
+    webhook_timeout: float = 30.0
+    webhook_max_retries: int = 3
     extra: Mapping[str, Any] = field(default_factory=dict)
 
     @property
@@ -329,7 +372,29 @@ def settings_from_environment(environ: Mapping[str, str] | None = None) -> Setti
         max_request_body_size=_env_int(env.get("RUNHUB_MAX_REQUEST_BODY_SIZE"))
         or DEFAULT_MAX_REQUEST_BODY_SIZE,
         auth_config_path=env.get("MLFLOW_AUTH_CONFIG_PATH") or None,
+        **webhook_settings_from_environment(env),
     )
+
+
+def webhook_settings_from_environment(environ: Mapping[str, str] | None = None) -> dict[str, Any]:
+    """The webhook knobs set in the environment, as :class:`Settings` keywords."""
+    env = os.environ if environ is None else environ
+    out: dict[str, Any] = {
+        "webhook_secret_key": env.get("RUNHUB_WEBHOOK_SECRET_KEY")
+        or env.get("MLFLOW_WEBHOOK_SECRET_ENCRYPTION_KEY")
+        or env.get("MLFLOW_FLASK_SERVER_SECRET_KEY")
+        or None,
+        "webhook_allowed_schemes": env.get("MLFLOW_WEBHOOK_ALLOWED_SCHEMES") or "https",
+        "webhook_allow_private_targets": _env_bool(
+            env.get("RUNHUB_WEBHOOK_ALLOW_PRIVATE_TARGETS"), False
+        ),
+    }
+    if env.get("MLFLOW_WEBHOOK_REQUEST_TIMEOUT"):
+        out["webhook_timeout"] = float(env["MLFLOW_WEBHOOK_REQUEST_TIMEOUT"])
+    retries = _env_int(env.get("MLFLOW_WEBHOOK_REQUEST_MAX_RETRIES"))
+    if retries is not None:
+        out["webhook_max_retries"] = retries
+    return out
 
 
 def s3_settings_from_environment(environ: Mapping[str, str] | None = None) -> dict[str, Any]:

@@ -53,6 +53,17 @@ def test_metrics_sum_requests_over_all_workers(tmp_path: Path) -> None:
         assert len(worker_pids(directory)) >= 2  # samples really came from both workers
 
 
+def test_metrics_with_one_in_process_worker(tmp_path: Path) -> None:
+    directory = tmp_path / "prom"
+    with running(tmp_path, "--workers", "1", "--expose-prometheus", str(directory)) as server:
+        for _ in range(5):
+            assert server.get(f"{SEARCH}?experiment_id=0")[0] == 200
+        status, body = server.get("/metrics")
+        assert status == 200
+        ok = dict(method="GET", route=SEARCH, status="200")
+        assert sample(body.decode(), "mlflow_http_request_total", **ok) == 5
+
+
 def test_metrics_are_off_by_default(tmp_path: Path) -> None:
     with running(tmp_path) as server:
         status, body = server.get("/metrics")  # the web app may answer the path, not metrics

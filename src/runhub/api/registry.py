@@ -12,6 +12,7 @@ from runhub.api.wire import Field
 from runhub.entities.registry import RegistryTag
 from runhub.errors import InvalidParameter
 from runhub.store.stores import Stores
+from runhub.webhooks.registry_events import MODEL_TAG as MODEL_TAG_EVENT
 
 TAG = (Field("key"), Field("value"))
 NAME = Field("name", required=True)
@@ -97,6 +98,12 @@ def create_registered_model(stores: Stores, msg: dict[str, Any]) -> dict[str, An
     model = stores.registered_models.create_registered_model(
         msg["name"], _tags(msg["tags"]), msg["description"]
     )
+    data = {
+        "name": model.name,
+        "tags": {t.key: t.value for t in model.tags},
+        "description": model.description,
+    }
+    stores.webhooks.emit("REGISTERED_MODEL", "CREATED", data)
     return {"registered_model": registered_model_json(model)}
 
 
@@ -141,22 +148,30 @@ def get_latest_versions(stores: Stores, msg: dict[str, Any]) -> dict[str, Any]:
 
 
 def set_registered_model_tag(stores: Stores, msg: dict[str, Any]) -> dict[str, Any]:
-    stores.registered_models.set_registered_model_tag(msg["name"], msg["key"], _value(msg))
+    value = _value(msg)
+    stores.registered_models.set_registered_model_tag(msg["name"], msg["key"], value)
+    data = {"name": msg["name"], "key": msg["key"], "value": value}
+    stores.webhooks.emit(MODEL_TAG_EVENT, "SET", data)
     return {}
 
 
 def delete_registered_model_tag(stores: Stores, msg: dict[str, Any]) -> dict[str, Any]:
     stores.registered_models.delete_registered_model_tag(msg["name"], msg["key"])
+    stores.webhooks.emit(MODEL_TAG_EVENT, "DELETED", {"name": msg["name"], "key": msg["key"]})
     return {}
 
 
 def set_registered_model_alias(stores: Stores, msg: dict[str, Any]) -> dict[str, Any]:
     stores.registered_models.set_registered_model_alias(msg["name"], msg["alias"], msg["version"])
+    data = {"name": msg["name"], "alias": msg["alias"], "version": str(msg["version"])}
+    stores.webhooks.emit("MODEL_VERSION_ALIAS", "CREATED", data)
     return {}
 
 
 def delete_registered_model_alias(stores: Stores, msg: dict[str, Any]) -> dict[str, Any]:
     stores.registered_models.delete_registered_model_alias(msg["name"], msg["alias"])
+    data = {"name": msg["name"], "alias": msg["alias"]}
+    stores.webhooks.emit("MODEL_VERSION_ALIAS", "DELETED", data)
     return {}
 
 
@@ -176,6 +191,15 @@ def create_model_version(stores: Stores, msg: dict[str, Any]) -> dict[str, Any]:
         msg["description"],
         msg["model_id"],
     )
+    data = {
+        "name": version.name,
+        "version": str(version.version),
+        "source": version.source,
+        "run_id": version.run_id,
+        "tags": {t.key: t.value for t in version.tags},
+        "description": version.description,
+    }
+    stores.webhooks.emit("MODEL_VERSION", "CREATED", data)
     return {"model_version": model_version_json(version)}
 
 
@@ -224,12 +248,15 @@ def search_model_versions(stores: Stores, msg: dict[str, Any]) -> dict[str, Any]
 
 
 def set_model_version_tag(stores: Stores, msg: dict[str, Any]) -> dict[str, Any]:
-    stores.model_versions.set_model_version_tag(
-        msg["name"], msg["version"], msg["key"], _value(msg)
-    )
+    value = _value(msg)
+    stores.model_versions.set_model_version_tag(msg["name"], msg["version"], msg["key"], value)
+    data = {"name": msg["name"], "version": str(msg["version"]), "key": msg["key"], "value": value}
+    stores.webhooks.emit("MODEL_VERSION_TAG", "SET", data)
     return {}
 
 
 def delete_model_version_tag(stores: Stores, msg: dict[str, Any]) -> dict[str, Any]:
     stores.model_versions.delete_model_version_tag(msg["name"], msg["version"], msg["key"])
+    data = {"name": msg["name"], "version": str(msg["version"]), "key": msg["key"]}
+    stores.webhooks.emit("MODEL_VERSION_TAG", "DELETED", data)
     return {}

@@ -16,17 +16,20 @@ from runhub.api import (
     artifacts,
     assessments,
     experiments,
+    graphql,
     lineage,
     meta,
     metric_history,
     model_version_artifacts,
     otlp,
+    purge,
     run_artifacts,
     run_data,
     runs,
     trace_metrics,
     traces,
     traces_v2,
+    webhooks,
 )
 from runhub.api import logged_models as LM
 from runhub.api import model_artifacts as MA
@@ -88,6 +91,13 @@ PROTOCOL: list[tuple[str, str, Endpoint]] = [
     ("POST", "/2.0/mlflow/runs/update", rpc(runs.UPDATE, runs.update_run)),
     ("POST", "/2.0/mlflow/runs/delete", rpc(runs.BY_RUN_ID, runs.delete_run)),
     ("POST", "/2.0/mlflow/runs/restore", rpc(runs.BY_RUN_ID, runs.restore_run)),
+    # Permanent deletion of deleted items (a runhub extension; what `runhub gc` does)
+    ("POST", "/2.0/mlflow/runs/purge", rpc(purge.BY_RUN_ID, purge.purge_run)),
+    (
+        "POST",
+        "/2.0/mlflow/experiments/purge",
+        rpc(purge.BY_EXPERIMENT_ID, purge.purge_experiment),
+    ),
     ("GET", "/2.0/mlflow/runs/get", rpc(runs.GET, runs.get_run)),
     ("POST", "/2.0/mlflow/runs/search", rpc(runs.SEARCH, runs.search_runs)),
     # Run data (§1.3)
@@ -304,6 +314,13 @@ PROTOCOL: list[tuple[str, str, Endpoint]] = [
         "/2.0/mlflow/traces/{request_id}/tags",
         rpc(traces.DELETE_TAG, traces.delete_trace_tag),
     ),
+    # Webhooks (§1.12)
+    ("POST", "/2.0/mlflow/webhooks", rpc(webhooks.CREATE, webhooks.create_webhook)),
+    ("GET", "/2.0/mlflow/webhooks", rpc(webhooks.LIST, webhooks.list_webhooks)),
+    ("GET", "/2.0/mlflow/webhooks/{webhook_id}", rpc(webhooks.BY_ID, webhooks.get_webhook)),
+    ("PATCH", "/2.0/mlflow/webhooks/{webhook_id}", rpc(webhooks.UPDATE, webhooks.update_webhook)),
+    ("DELETE", "/2.0/mlflow/webhooks/{webhook_id}", rpc(webhooks.BY_ID, webhooks.delete_webhook)),
+    ("POST", "/2.0/mlflow/webhooks/{webhook_id}/test", rpc(webhooks.TEST, webhooks.test_webhook)),
 ]
 
 # UI helpers that MLflow serves only under /ajax-api.
@@ -332,6 +349,7 @@ ROOT: list[tuple[str, str, Endpoint]] = [
     ("GET", "/health", meta.health),
     ("GET", "/version", meta.version),
     ("POST", "/v1/traces", otlp.export_traces),  # OTLP/HTTP span ingest (§1.9)
+    ("POST", "/graphql", graphql.graphql),  # read-only queries for the UI and users (§10)
 ]
 
 

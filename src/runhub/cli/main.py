@@ -6,6 +6,9 @@ import click
 
 from runhub import __version__
 from runhub.cli.db import db
+from runhub.cli.gc import gc
+from runhub.cli.import_mlflow import import_mlflow
+from runhub.cli.models import models
 from runhub.cli.server import server, ui
 
 
@@ -18,3 +21,6 @@ def cli() -> None:
 cli.add_command(server)
 cli.add_command(ui)
 cli.add_command(db)
+cli.add_command(models)
+cli.add_command(gc)
+cli.add_command(import_mlflow)

@@ -173,7 +173,11 @@ def server_options(fn: Any) -> Any:
 
 
 def _settings(**kw: Any) -> Settings:
-    from runhub.config import pool_settings_from_environment, s3_settings_from_environment
+    from runhub.config import (
+        pool_settings_from_environment,
+        s3_settings_from_environment,
+        webhook_settings_from_environment,
+    )
 
     pool = pool_settings_from_environment()
     return Settings(
@@ -194,6 +198,7 @@ def _settings(**kw: Any) -> Settings:
         not in ("0", "false", "no", "off"),
         **security_settings(kw),
         **runtime_settings(kw),
+        **webhook_settings_from_environment(),
     )
 
 

@@ -9,6 +9,7 @@ all of them. The series keep MLflow's names so existing dashboards go on working
 from __future__ import annotations
 
 import glob
+import importlib.util
 import os
 import time
 from typing import Any
@@ -34,13 +35,13 @@ def prepare_directory(directory: str) -> None:
     Call it in the parent before any worker starts: ``prometheus_client`` picks its storage
     when it is first imported, from the environment. Raises StartupError without the package.
     """
-    try:
-        import prometheus_client  # noqa: F401
-    except ImportError:
+    # Look the package up without importing it: importing now would fix its storage before the
+    # variable below is set, and a single in-process worker would then record nothing.
+    if importlib.util.find_spec("prometheus_client") is None:
         raise StartupError(
             "--expose-prometheus needs prometheus-client, which is not installed; "
             "pip install 'runhub[prometheus]'"
-        ) from None
+        )
     os.makedirs(directory, exist_ok=True)
     for stale in glob.glob(os.path.join(directory, "*.db")):
         os.remove(stale)

@@ -90,6 +90,8 @@ PROTOCOL_RULES: dict[tuple[str, str], Rule] = {
     ("POST", "/2.0/mlflow/runs/update"): on(L.RUN, E),
     ("POST", "/2.0/mlflow/runs/delete"): on(L.RUN, M),
     ("POST", "/2.0/mlflow/runs/restore"): on(L.RUN, M),
+    ("POST", "/2.0/mlflow/runs/purge"): on(L.RUN, M),
+    ("POST", "/2.0/mlflow/experiments/purge"): on(L.EXPERIMENT, M),
     ("GET", "/2.0/mlflow/runs/get"): on(L.RUN, R),
     ("POST", "/2.0/mlflow/runs/search"): SIGNED_IN,
     ("POST", "/2.0/mlflow/runs/log-metric"): on(L.RUN, E),
@@ -238,6 +240,8 @@ ROOT_RULES: dict[tuple[str, str], Rule] = {
     ("GET", "/get-artifact"): on(L.RUN, R),
     ("GET", "/model-versions/get-artifact"): on(L.MODEL, R),
     ("GET", "/metrics"): SIGNED_IN,
+    # Each GraphQL field checks READ on what it reads; searches are filtered like REST.
+    ("POST", "/graphql"): SIGNED_IN,
     # The web app: its assets hold no data; the page itself asks the browser to sign in.
     ("GET", "/static-files/{}"): PUBLIC,
     ("GET", "/favicon.ico"): PUBLIC,

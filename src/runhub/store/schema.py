@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
-from runhub.store import registry_tables, trace_tables  # noqa: F401  (registers their tables)
+from runhub.store import (  # noqa: F401  (registers their tables)
+    registry_tables,
+    trace_tables,
+    webhook_tables,
+)
 from runhub.store.tables import metadata
 
 __all__ = ["metadata"]

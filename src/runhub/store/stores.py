@@ -33,6 +33,7 @@ from runhub.store.sql.runs import SqlRunStore
 from runhub.store.sql.spans import SqlSpanStore
 from runhub.store.sql.trace_metrics import SqlTraceMetricsStore
 from runhub.store.sql.traces import SqlTraceStore
+from runhub.webhooks.service import WebhookService
 
 
 @dataclass(frozen=True)
@@ -54,8 +55,10 @@ class Stores:
     logged_models: LoggedModelStore
     registered_models: RegisteredModelStore
     model_versions: ModelVersionStore
+    webhooks: WebhookService
 
     def close(self) -> None:
+        self.webhooks.close()
         self.db.dispose()
 
 
@@ -72,6 +75,7 @@ def open_stores(settings: Settings) -> Stores:
     }
     db = Database(settings.backend_store_uri, pool)
     truncate = settings.truncate_long_values
+    registered_models = SqlRegisteredModelStore(db)
     return Stores(
         settings=settings,
         db=db,
@@ -88,6 +92,7 @@ def open_stores(settings: Settings) -> Stores:
         assessments=SqlAssessmentStore(db),
         trace_metrics=SqlTraceMetricsStore(db),
         logged_models=SqlLoggedModelStore(db),
-        registered_models=SqlRegisteredModelStore(db),
+        registered_models=registered_models,
         model_versions=SqlModelVersionStore(db, settings.artifact_root),
+        webhooks=WebhookService(settings, db, registered_models),
     )

@@ -68,6 +68,10 @@ def _row(a: Assessment) -> dict[str, Any]:
     }
 
 
+# The stored row of an assessment, for bulk copies (import-mlflow).
+assessment_row = _row
+
+
 def _require(conn: Connection, trace_id: str, assessment_id: str) -> Assessment:
     row = conn.execute(
         select(assessments).where(

@@ -1,0 +1,30 @@
+"""``POST /graphql``: JSON in, ``{"data", "errors"}`` out, always HTTP 200 (mlflow-api.md §10)."""
+
+from __future__ import annotations
+
+import json
+
+import orjson
+from starlette.concurrency import run_in_threadpool
+from starlette.requests import Request
+from starlette.responses import Response
+
+from runhub.api.endpoint import json_response
+from runhub.graphql.executor import run_request
+from runhub.graphql.resolvers import Context
+from runhub.security.auth.middleware import USER_KEY
+
+
+async def graphql(request: Request) -> Response:
+    raw = await request.body()
+    try:
+        body = orjson.loads(raw) if raw.strip() else {}
+    except orjson.JSONDecodeError:
+        try:
+            body = json.loads(raw)
+        except (ValueError, UnicodeDecodeError):
+            return json_response({"data": None, "errors": ["The request body is not JSON."]})
+    auth = request.app.state.auth
+    user = request.scope.get("state", {}).get(USER_KEY) if auth is not None else None
+    context = Context(request.app.state.stores, auth, user)
+    return json_response(await run_in_threadpool(run_request, body, context))

@@ -1,0 +1,1 @@
+"""Data lifecycle: permanent deletion (gc) and importing an MLflow deployment."""

@@ -1,0 +1,1 @@
+"""Webhooks: event catalogue, secret encryption, the outbound guard, signing and delivery."""
