@@ -239,6 +239,12 @@ def _exit_on_sigterm(signum: int, frame: object) -> None:
     raise SystemExit(128 + signum)  # unwinds through the finally blocks that stop the servers
 
 
+def _interpreter() -> str:
+    """The Python running the bench, relative to the repository when it lives there."""
+    exe = Path(sys.executable)
+    return str(exe.relative_to(REPO_DIR)) if exe.is_relative_to(REPO_DIR) else exe.name
+
+
 def main(argv: list[str]) -> int:
     signal.signal(signal.SIGTERM, _exit_on_sigterm)
     args = parse_args(argv)
@@ -247,7 +253,7 @@ def main(argv: list[str]) -> int:
     json_path = args.out_dir / f"results-{dt.datetime.now():%Y%m%d-%H%M%S}.json"
     plan = plan_servers(args)
     results: dict[str, Any] = {
-        "command": shlex.join(["python", "bench/run.py", *argv]),
+        "command": shlex.join([_interpreter(), "bench/run.py", *argv]),
         "started": dt.datetime.now().isoformat(timespec="seconds"),
         "quick": args.quick,
         "sizes": dataclasses.asdict(sizes),
