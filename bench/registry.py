@@ -23,6 +23,7 @@ from typing import Any
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from client import API, Client, create_experiment, now_ms, run_parallel, summarize
+from sections import load_average, write_section
 from servers import SERVER_NAMES, server_available, start_server, stop_server
 
 MODEL = "bench-model"
@@ -129,7 +130,6 @@ def measure(name: str, versions: int, reps: int) -> dict[str, Any]:
 
 
 BEGIN, END = "<!-- registry:begin -->", "<!-- registry:end -->"
-RESULTS_MD = Path(__file__).resolve().parent / "RESULTS.md"
 
 
 def render(results: dict[str, dict[str, Any]], args: argparse.Namespace, loads: str) -> str:
@@ -177,22 +177,6 @@ def render(results: dict[str, dict[str, Any]], args: argparse.Namespace, loads: 
     return "\n".join(lines)
 
 
-def write_section(text: str) -> None:
-    """Replace this script's section of RESULTS.md (between its markers), or append it."""
-    section = f"{BEGIN}\n{text.rstrip()}\n{END}"
-    current = RESULTS_MD.read_text() if RESULTS_MD.exists() else ""
-    if BEGIN in current and END in current:
-        head, rest = current.split(BEGIN, 1)
-        current = head + section + rest.split(END, 1)[1]
-    else:
-        current = current.rstrip("\n") + "\n\n" + section + "\n"
-    RESULTS_MD.write_text(current)
-
-
-def _load() -> str:
-    return " ".join(Path("/proc/loadavg").read_text().split()[:3])
-
-
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--only", choices=SERVER_NAMES)
@@ -202,7 +186,7 @@ def main() -> None:
     args = parser.parse_args()
     names = [args.only] if args.only else list(SERVER_NAMES)
     results: dict[str, dict[str, Any]] = {}
-    before = _load()
+    before = load_average()
     for name in names:
         ok, why = server_available(name)
         if not ok:
@@ -210,10 +194,10 @@ def main() -> None:
             continue
         print(f"{name}: seeding {args.versions} versions...", file=sys.stderr)
         results[name] = measure(name, args.versions, args.reps)
-    text = render(results, args, f"{before} / {_load()}")
+    text = render(results, args, f"{before} / {load_average()}")
     print(text)
     if not args.no_results_md:
-        write_section(text)
+        write_section(BEGIN, END, text)
 
 
 if __name__ == "__main__":

@@ -24,10 +24,10 @@ import orjson
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
+from sections import load_average, write_section
 from servers import MLFLOW_BIN, RUNHUB_PYTHON, Server, free_port, stop_server, wait_for_health
 
 BEGIN, END = "<!-- scoring:begin -->", "<!-- scoring:end -->"
-RESULTS_MD = Path(__file__).resolve().parent / "RESULTS.md"
 FEATURES = 8
 BATCHED = "runhub --max-batch-size 256"
 NAMES = ("runhub", BATCHED, "mlflow")
@@ -160,22 +160,6 @@ def render(results: dict[str, dict[str, dict[str, float]]], args: Any, loads: st
     return "\n".join(lines)
 
 
-def write_section(text: str) -> None:
-    """Replace this script's section of RESULTS.md (between its markers), or append it."""
-    section = f"{BEGIN}\n{text.rstrip()}\n{END}"
-    current = RESULTS_MD.read_text() if RESULTS_MD.exists() else ""
-    if BEGIN in current and END in current:
-        head, rest = current.split(BEGIN, 1)
-        current = head + section + rest.split(END, 1)[1]
-    else:
-        current = current.rstrip("\n") + "\n\n" + section + "\n"
-    RESULTS_MD.write_text(current)
-
-
-def _load() -> str:
-    return " ".join(Path("/proc/loadavg").read_text().split()[:3])
-
-
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--only", choices=NAMES)
@@ -184,7 +168,7 @@ def main() -> None:
     parser.add_argument("--no-results-md", action="store_true", help="print the table only")
     args = parser.parse_args()
     names = [args.only] if args.only else list(NAMES)
-    before = _load()
+    before = load_average()
     results: dict[str, dict[str, dict[str, float]]] = {}
     with tempfile.TemporaryDirectory(prefix="bench-scoring-") as tmp:
         single, batch = save_model(Path(tmp) / "model")
@@ -202,10 +186,10 @@ def main() -> None:
             finally:
                 stop_server(server, keep_workdir=True)
             print(name, results[name], file=sys.stderr)
-    text = render(results, args, f"{before} / {_load()}")
+    text = render(results, args, f"{before} / {load_average()}")
     print(text)
     if not args.no_results_md:
-        write_section(text)
+        write_section(BEGIN, END, text)
 
 
 if __name__ == "__main__":
