@@ -13,8 +13,9 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from sections import RESULTS_MD, write_section
+
 BENCH_DIR = Path(__file__).resolve().parent
-RESULTS_MD = BENCH_DIR / "RESULTS.md"
 
 TITLES = {
     "create_run": "1. create-run (POST runs/create), one client",
@@ -296,41 +297,12 @@ def render(results: dict[str, Any], json_name: str) -> str:
 
 
 BEGIN, END = "<!-- core:begin -->", "<!-- core:end -->"
-_OWN_HEADINGS = {
-    "# runhub vs MLflow: benchmark results",
-    "## Machine",
-    "## How it was measured",
-    "## Targets",
-    *(f"## {title}" for title in TITLES.values()),
-}
 
 
-def _split_legacy(text: str) -> tuple[str, str]:
-    """A file written before the markers existed: this section runs from the top to the first
-    heading or marker that another bench script added; returns (ours, theirs)."""
-    lines = text.splitlines(keepends=True)
-    for i, line in enumerate(lines):
-        stripped = line.rstrip("\n")
-        foreign_heading = stripped.startswith("#") and stripped not in _OWN_HEADINGS
-        if i > 0 and (foreign_heading or stripped.startswith("<!--")):
-            return "".join(lines[:i]), "".join(lines[i:])
-    return text, ""
-
-
-def write_results_md(results: dict[str, Any], json_path: Path, target: Path = RESULTS_MD) -> None:
-    """Replace this section of RESULTS.md (between the core markers, at the top), keeping the
-    sections other bench scripts write there."""
-    section = f"{BEGIN}\n{render(results, json_path.name).rstrip()}\n{END}\n"
-    text = target.read_text() if target.exists() else ""
-    if BEGIN in text and END in text:
-        head, rest = text.split(BEGIN, 1)
-        text = head + section.rstrip("\n") + rest.split(END, 1)[1]
-    elif text.startswith("# runhub vs MLflow: benchmark results"):
-        _, others = _split_legacy(text)
-        text = section + ("\n" + others if others else "")
-    else:
-        text = section + ("\n" + text if text.strip() else "")
-    target.write_text(text)
+def write_results_md(results: dict[str, Any], json_path: Path) -> None:
+    """Replace this script's section of RESULTS.md (between the core markers), leaving the
+    sections other bench scripts write there alone."""
+    write_section(BEGIN, END, render(results, json_path.name))
 
 
 def main(argv: list[str]) -> int:
