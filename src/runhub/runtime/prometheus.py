@@ -94,20 +94,31 @@ class PrometheusMiddleware:
             return
         started = time.perf_counter()
         status = 500  # what the client gets if the app raises before answering
+        recorded = False
+
+        def record() -> None:
+            nonlocal recorded
+            recorded = True
+            route = _route_template(scope)
+            if route not in NOT_MEASURED:
+                elapsed = time.perf_counter() - started
+                self.metrics.observe(scope["method"], route, status, elapsed)
 
         async def send_and_note_status(message: Message) -> None:
             nonlocal status
             if message["type"] == "http.response.start":
                 status = message["status"]
+            elif message["type"] == "http.response.body" and not message.get("more_body"):
+                # Counted before the last byte leaves, so a scrape that follows a response
+                # always sees it.
+                record()
             await send(message)
 
         try:
             await self.app(scope, receive, send_and_note_status)
         finally:
-            route = _route_template(scope)
-            if route not in NOT_MEASURED:
-                elapsed = time.perf_counter() - started
-                self.metrics.observe(scope["method"], route, status, elapsed)
+            if not recorded:
+                record()
 
 
 def _route_template(scope: Scope) -> str:
