@@ -200,27 +200,29 @@ def _collect_experiment(
     while True:
         with db.read() as conn:
             run_pks = [
-                int(r[0])
-                for r in conn.execute(
-                    select(runs.c.run_pk)
-                    .where(runs.c.experiment_id == experiment_id)
-                    .limit(batch_size)
+                int(i)
+                for i in _batch(
+                    conn, experiment_id, batch_size, runs.c.run_pk, runs.c.experiment_id
                 )
             ]
             model_ids = [
-                str(r[0])
-                for r in conn.execute(
-                    select(logged_models.c.model_id)
-                    .where(logged_models.c.experiment_id == experiment_id)
-                    .limit(batch_size)
+                str(i)
+                for i in _batch(
+                    conn,
+                    experiment_id,
+                    batch_size,
+                    logged_models.c.model_id,
+                    logged_models.c.experiment_id,
                 )
             ]
             trace_ids = [
-                str(r[0])
-                for r in conn.execute(
-                    select(trace_info.c.trace_id)
-                    .where(trace_info.c.experiment_id == experiment_id)
-                    .limit(batch_size)
+                str(i)
+                for i in _batch(
+                    conn,
+                    experiment_id,
+                    batch_size,
+                    trace_info.c.trace_id,
+                    trace_info.c.experiment_id,
                 )
             ]
         if not (run_pks or model_ids or trace_ids):
@@ -231,3 +233,8 @@ def _collect_experiment(
         result.traces += len(trace_ids)
         report("runs", result.runs)
     db.run_write(purge_experiment_shell, experiment_id)
+
+
+def _batch(conn: Connection, experiment_id: int, size: int, column: Any, owner: Any) -> list[Any]:
+    """Up to ``size`` values of ``column`` for the rows that belong to ``experiment_id``."""
+    return [r[0] for r in conn.execute(select(column).where(owner == experiment_id).limit(size))]

@@ -2,17 +2,20 @@
 
 from __future__ import annotations
 
-import base64
-import binascii
 from collections.abc import Iterator, Sequence
 from typing import Any
 
-import orjson
 from sqlalchemy import and_, func, or_, select
 from sqlalchemy.engine import Connection
 
 from runhub.entities import Page
-from runhub.errors import InvalidParameter
+from runhub.search.tokens import (
+    Keyset,
+    decode_keyset_token,
+    encode_keyset_token,
+    fingerprint,
+    invalid_token,
+)
 from runhub.store.protocols import PointRow
 from runhub.store.sql.db import Database
 from runhub.store.sql.raw import stream_rows
@@ -28,18 +31,20 @@ HISTORY_SQL = (
 mp = metric_points.c
 
 
-def _encode_token(offset: int, last: PointRow) -> str:
-    body = {"offset": offset, "after": [last[0], last[1], last[2], bool(last[3])]}
-    return base64.b64encode(orjson.dumps(body)).decode()
+def _token(run_id: str, key: str, offset: int, last: PointRow) -> str:
+    after = (last[0], last[1], last[2], int(bool(last[3])))
+    return encode_keyset_token(Keyset(offset, after, fingerprint("history", run_id, key)))
 
 
-def _decode_token(token: str) -> tuple[int, PointRow]:
-    try:
-        body = orjson.loads(base64.b64decode(token, validate=True))
-        step, timestamp, value, is_nan = body["after"]
-        return int(body["offset"]), (int(step), int(timestamp), float(value), bool(is_nan))
-    except (binascii.Error, ValueError, TypeError, KeyError, orjson.JSONDecodeError):
-        raise InvalidParameter(f"Invalid page token '{token}' for metric history") from None
+def _position(run_id: str, key: str, token: str) -> tuple[int, PointRow]:
+    keyset = decode_keyset_token(token)
+    assert keyset is not None  # callers pass a non-empty token
+    if keyset.query != fingerprint("history", run_id, key) or len(keyset.after) != 4:
+        raise invalid_token(token, "it was issued for another metric history")
+    step, timestamp, value, is_nan = keyset.after
+    if not all(isinstance(v, (int, float)) for v in keyset.after):
+        raise invalid_token(token, "it does not hold a history position")
+    return keyset.offset, (int(step), int(timestamp), float(value), bool(is_nan))  # type: ignore[arg-type]
 
 
 def _after(last: PointRow) -> Any:
@@ -75,7 +80,7 @@ class SqlMetricHistoryStore:
         self, run_id: str, key: str, max_results: int, page_token: str | None
     ) -> Page[PointRow]:
         """Up to ``max_results`` points after the token's position."""
-        offset, last = (0, None) if not page_token else _decode_token(page_token)
+        offset, last = (0, None) if not page_token else _position(run_id, key, page_token)
         with self.db.read() as conn:
             series_pk = self._series_pk(conn, run_id, key)
             if series_pk is None:
@@ -91,7 +96,7 @@ class SqlMetricHistoryStore:
             rows: list[PointRow] = [tuple(r) for r in conn.execute(stmt)]
         if len(rows) > max_results:
             rows = rows[:max_results]
-            return Page(rows, _encode_token(offset + len(rows), rows[-1]))
+            return Page(rows, _token(run_id, key, offset + len(rows), rows[-1]))
         return Page(rows)
 
     def check_history(self, run_id: str) -> None:
