@@ -164,3 +164,41 @@ def test_model_grants_follow_rename_and_go_with_delete(auth: AuthClient) -> None
     assert auth.call(bob, "POST", API + "registered-models/set-tag", tag).status_code == 200
     listed = auth.call(alice, "GET", API + "registered-models/search", {"max_results": 10})
     assert [m["name"] for m in listed.json()["registered_models"]] == ["m2"]  # default READ
+
+
+def test_grants_on_a_purged_experiment_do_not_reach_its_successor(
+    make_auth_client: Callable[..., AuthClient],
+) -> None:
+    """SQLite hands a purged experiment's id to the next new experiment: a grant made on the
+    old one must not open the new one (nor must one left behind by ``runhub gc``)."""
+    auth = make_auth_client(default_permission="NO_PERMISSIONS")
+    alice = auth.create_user("alice", "alice-password-1")
+    bob = auth.create_user("bob", "bobs-password-12")
+
+    def create(name: str) -> str:
+        response = auth.call(ADMIN, "POST", API + "experiments/create", {"name": name})
+        return str(response.json()["experiment_id"])
+
+    def purge(exp_id: str) -> None:
+        for route in ("experiments/delete", "experiments/purge"):
+            body = {"experiment_id": exp_id}
+            assert auth.call(ADMIN, "POST", API + route, body).status_code == 200
+
+    old = create("old")
+    auth.grant(alice[0], old, "READ")
+    auth.grant(bob[0], old, "EDIT")
+    purge(old)
+    new = create("new")
+    assert new == old  # the id came back: this is the case that matters
+    get = {"experiment_id": new}
+    assert auth.call(alice, "GET", API + "experiments/get", get).status_code == 403
+    assert auth.call(bob, "GET", API + "experiments/get", get).status_code == 403
+
+    # A grant that outlived its experiment (purged outside the server) is dropped on create.
+    auth.grant(bob[0], new, "EDIT")
+    gone = str(int(new) + 1)
+    auth.grant(alice[0], gone, "MANAGE")
+    assert create("after-gc") == gone
+    again = {"experiment_id": gone}
+    assert auth.call(alice, "GET", API + "experiments/get", again).status_code == 403
+    assert auth.call(bob, "GET", API + "experiments/get", get).status_code == 200

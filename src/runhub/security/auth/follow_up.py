@@ -1,5 +1,10 @@
 """Grants that follow what a request did: creators get MANAGE on what they create, and grants
-on a registered model follow its rename and go with its deletion."""
+on a registered model follow its rename and go with its deletion.
+
+A created resource starts with no grants but its creator's: a grant left on a purged
+experiment's id, or on a deleted model's name, never carries over to a new resource that
+reuses the id or the name (SQLite may hand out a purged experiment's id again, and
+``runhub gc`` runs without the auth database)."""
 
 from __future__ import annotations
 
@@ -21,6 +26,7 @@ CREATES = {
 }
 RENAME_MODEL = "/2.0/mlflow/registered-models/rename"
 DELETE_MODEL = "/2.0/mlflow/registered-models/delete"
+PURGE_EXPERIMENT = "/2.0/mlflow/experiments/purge"
 
 
 def _dig(data: Any, keys: tuple[str, ...]) -> str | None:
@@ -53,6 +59,7 @@ def follow_up(
         def apply(response: Any) -> None:
             ident = _dig(response, keys)
             if ident is not None:
+                service.store.forget_resource(resource_type, ident)
                 service.store.set_grant(user.id, resource_type, ident, Level.MANAGE)
 
     elif method == "POST" and path.endswith(RENAME_MODEL):
@@ -68,6 +75,13 @@ def follow_up(
         def apply(response: Any) -> None:
             if name:
                 service.store.forget_resource("registered_model", name)
+
+    elif method == "POST" and path.endswith(PURGE_EXPERIMENT):
+        experiment_id = request.get("experiment_id")
+
+        def apply(response: Any) -> None:
+            if isinstance(experiment_id, str | int) and str(experiment_id):
+                service.store.forget_resource("experiment", str(experiment_id))
 
     else:
         return send

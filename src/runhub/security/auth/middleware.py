@@ -158,8 +158,9 @@ class AuthMiddleware:
 
 
 def _changes_grants(rule: Rule) -> bool:
-    """Registered-model rename and delete move or drop grants: their body is needed."""
-    return rule.locate is Locate.MODEL and rule.level is Level.MANAGE
+    """Registered-model rename and delete, and experiment purge, move or drop grants: their
+    body is needed."""
+    return rule.locate in (Locate.MODEL, Locate.EXPERIMENT) and rule.level is Level.MANAGE
 
 
 async def _buffer_body(receive: Receive) -> tuple[bytes, Receive]:
