@@ -17,6 +17,7 @@ from runhub.store.tables import (
     datasets,
     experiment_tags,
     experiments,
+    input_tags,
     metadata,
     metric_series,
     params,
@@ -166,10 +167,15 @@ def load_fixture(conn: Connection) -> None:
             dataset_pk=pk, experiment_id=exp_id, name=name, digest=digest, source_type="local",
             source="{}",
         ))  # fmt: skip
-    for run_id, index, context in DATASET_INPUTS:
+    # As the store writes an input: the context tag, and its copy on the input row.
+    for input_pk, (run_id, index, context) in enumerate(DATASET_INPUTS, start=1):
         conn.execute(insert(dataset_inputs).values(
-            run_pk=run_pks[run_id], dataset_pk=index + 1, context=context
+            input_pk=input_pk, run_pk=run_pks[run_id], dataset_pk=index + 1, context=context
         ))  # fmt: skip
+        if context is not None:
+            conn.execute(insert(input_tags).values(
+                input_pk=input_pk, key="mlflow.data.context", value=context
+            ))  # fmt: skip
 
 
 def _reachable(url: str) -> bool:

@@ -76,10 +76,18 @@ def test_order_by_sorts_exactly(conn: Connection, order_by: list[str], expected:
     assert search(conn, "", order_by) == expected
 
 
-def test_view_types(conn: Connection) -> None:
-    assert search(conn, "", view=ViewType.DELETED_ONLY) == [4]
-    assert search(conn, "name = 'old'", view=ViewType.ALL) == [4]
-    assert search(conn, "tags.team = 'vision'", view=ViewType.ALL) == [1, 4]
+VIEWS: list[tuple[str, ViewType, list[int]]] = [
+    ("", ViewType.DELETED_ONLY, [4]),
+    ("name = 'old'", ViewType.ALL, [4]),
+    ("tags.team = 'vision'", ViewType.ALL, [1, 4]),
+]
+
+
+@pytest.mark.parametrize(("filter_string", "view", "expected"), VIEWS, ids=str)
+def test_view_types(
+    conn: Connection, filter_string: str, view: ViewType, expected: list[int]
+) -> None:
+    assert search(conn, filter_string, view=view) == expected
 
 
 def search_all(
@@ -98,17 +106,32 @@ def search_all(
     raise AssertionError("paging did not end")
 
 
-@pytest.mark.parametrize("page_size", [1, 2, 3])
-@pytest.mark.parametrize(
-    "order_by", [[], ["name"], ["creation_time"], ["last_update_time DESC"]], ids=str
-)
+PAGE_SIZES = [1, 2, 3]
+PAGED_ORDERS: list[list[str]] = [[], ["name"], ["creation_time"], ["last_update_time DESC"]]
+WRITE_ORDERS: list[list[str]] = [[], ["name"], ["creation_time"]]
+
+
+@pytest.mark.parametrize("page_size", PAGE_SIZES)
+@pytest.mark.parametrize("order_by", PAGED_ORDERS, ids=str)
 def test_pages_add_up_to_the_unpaged_result(
     conn: Connection, order_by: list[str], page_size: int
 ) -> None:
     assert search_all(conn, order_by, page_size) == search_all(conn, order_by, 1000)
 
 
-@pytest.mark.parametrize("order_by", [[], ["name"], ["creation_time"]], ids=str)
+def write_between_pages(conn: Connection, n: int, last_returned: int) -> None:
+    """Add experiments that sort anywhere and soft-delete the last one returned (``n`` < 3)."""
+    add_experiment(conn, f"new-{n}-early", created=1)
+    add_experiment(conn, f"new-{n}-late", created=10_000)
+    add_experiment(conn, f"new-{n}-tie", created=200)
+    conn.execute(  # the last one returned goes away (soft delete, as the API does)
+        update(experiments)
+        .where(experiments.c.experiment_id == last_returned)
+        .values(lifecycle_stage="deleted")
+    )
+
+
+@pytest.mark.parametrize("order_by", WRITE_ORDERS, ids=str)
 def test_writes_between_pages_neither_repeat_nor_skip(
     conn: Connection, order_by: list[str]
 ) -> None:
@@ -117,16 +140,8 @@ def test_writes_between_pages_neither_repeat_nor_skip(
 
     def write(found: list[int]) -> None:
         n = next(counter)
-        if n >= 3:  # keep the total finite: some new rows always sort after the cursor
-            return
-        add_experiment(conn, f"new-{n}-early", created=1)
-        add_experiment(conn, f"new-{n}-late", created=10_000)
-        add_experiment(conn, f"new-{n}-tie", created=200)
-        conn.execute(  # the last one returned goes away (soft delete, as the API does)
-            update(experiments)
-            .where(experiments.c.experiment_id == found[-1])
-            .values(lifecycle_stage="deleted")
-        )
+        if n < 3:  # keep the total finite: some new rows always sort after the cursor
+            write_between_pages(conn, n, found[-1])
 
     paged = search_all(conn, order_by, 1, write)
     assert len(paged) == len(set(paged))

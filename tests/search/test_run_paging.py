@@ -53,7 +53,10 @@ def search_all(
     raise AssertionError("paging did not end")
 
 
-@pytest.mark.parametrize("page_size", [1, 2, 4])
+PAGE_SIZES = [1, 2, 4]
+
+
+@pytest.mark.parametrize("page_size", PAGE_SIZES)
 @pytest.mark.parametrize(("filter_string", "order_by"), ORDERINGS, ids=str)
 def test_pages_add_up_to_the_unpaged_result(
     conn: Connection, filter_string: str, order_by: list[str], page_size: int
@@ -62,18 +65,39 @@ def test_pages_add_up_to_the_unpaged_result(
     assert search_all(conn, filter_string, order_by, page_size) == whole
 
 
-def test_ties_on_every_key_are_broken_by_run_id(conn: Connection) -> None:
+TIE_ORDERS: list[list[str]] = [["metrics.acc DESC"], ["params.lr"], ["start_time"]]
+
+
+def add_tied_runs(conn: Connection) -> None:
+    """Seven runs tie0..tie6 equal on every sort key but run_id, all with params.lr 'same'."""
     for index in range(7):
         add_run(conn, f"tie{index}", start=5, metrics={"acc": 0.25}, params_={"lr": "same"})
-    for order_by in (["metrics.acc DESC"], ["params.lr"], ["start_time"]):
+
+
+def test_ties_on_every_key_are_broken_by_run_id(conn: Connection) -> None:
+    add_tied_runs(conn)
+    for order_by in TIE_ORDERS:
         whole = search_all(conn, "params.lr = 'same'", order_by, 1000)
         assert whole == [f"tie{index}" for index in range(7)]
         assert search_all(conn, "params.lr = 'same'", order_by, 2) == whole
 
 
-@pytest.mark.parametrize(
-    "order_by", [[], ["metrics.acc DESC"], ["metrics.acc"], ["params.lr"], ["end_time"]], ids=str
-)
+WRITE_ORDERS: list[list[str]] = [
+    [], ["metrics.acc DESC"], ["metrics.acc"], ["params.lr"], ["end_time"],
+]  # fmt: skip
+
+
+def write_between_pages(conn: Connection, n: int, last_returned: str) -> None:
+    """New runs that sort anywhere (before and after the cursor, NaN, missing), and the run
+    just returned is deleted."""
+    add_run(conn, f"new{n}a", start=1050, metrics={"acc": 2.0}, params_={"lr": "0"})
+    add_run(conn, f"new{n}b", start=900 + n, metrics={"acc": -5.0}, params_={"lr": "9"})
+    add_run(conn, f"new{n}c", start=1250, metrics={"acc": None})
+    add_run(conn, f"new{n}d", start=1650)
+    conn.execute(delete(runs).where(runs.c.run_id == last_returned))
+
+
+@pytest.mark.parametrize("order_by", WRITE_ORDERS, ids=str)
 def test_writes_between_pages_neither_repeat_nor_skip(
     conn: Connection, order_by: list[str]
 ) -> None:
@@ -81,16 +105,9 @@ def test_writes_between_pages_neither_repeat_nor_skip(
     counter = iter(range(1000))
 
     def write(found: list[str]) -> None:
-        # New runs that sort anywhere (before and after the cursor, NaN, missing), and the
-        # run just returned is deleted.
         n = next(counter)
-        if n >= 3:  # keep the total finite: some new runs always sort after the cursor
-            return
-        add_run(conn, f"new{n}a", start=1050, metrics={"acc": 2.0}, params_={"lr": "0"})
-        add_run(conn, f"new{n}b", start=900 + n, metrics={"acc": -5.0}, params_={"lr": "9"})
-        add_run(conn, f"new{n}c", start=1250, metrics={"acc": None})
-        add_run(conn, f"new{n}d", start=1650)
-        conn.execute(delete(runs).where(runs.c.run_id == found[-1]))
+        if n < 3:  # keep the total finite: some new runs always sort after the cursor
+            write_between_pages(conn, n, found[-1])
 
     paged = search_all(conn, "", order_by, 2, between_pages=write)
     assert len(paged) == len(set(paged))
@@ -139,23 +156,28 @@ def _good_token(conn: Connection) -> str:
     return token
 
 
+# The token of _good_token's search, replayed against these, is refused.
+OTHER_SEARCHES: list[tuple[list[int], str, ViewType, list[str]]] = [
+    ([1], "metrics.acc > 1", ViewType.ACTIVE_ONLY, ["params.lr"]),
+    ([1], "metrics.acc > 0", ViewType.ACTIVE_ONLY, ["params.lr DESC"]),
+    ([1, 2], "metrics.acc > 0", ViewType.ACTIVE_ONLY, ["params.lr"]),
+    ([1], "metrics.acc > 0", ViewType.ALL, ["params.lr"]),
+]
+
+
 def test_token_from_another_search_is_refused(conn: Connection) -> None:
     token = _good_token(conn)
-    for experiments, filter_string, view, order_by in [
-        ([1], "metrics.acc > 1", ViewType.ACTIVE_ONLY, ["params.lr"]),
-        ([1], "metrics.acc > 0", ViewType.ACTIVE_ONLY, ["params.lr DESC"]),
-        ([1, 2], "metrics.acc > 0", ViewType.ACTIVE_ONLY, ["params.lr"]),
-        ([1], "metrics.acc > 0", ViewType.ALL, ["params.lr"]),
-    ]:
+    for experiments, filter_string, view, order_by in OTHER_SEARCHES:
         with pytest.raises(InvalidParameter, match=r"Invalid page token .* different search"):
             build_run_search(experiments, filter_string, view, order_by, 1, token)
     # The same search with another page size is fine.
     build_run_search([1], "metrics.acc > 0", ViewType.ACTIVE_ONLY, ["params.lr"], 5, token)
 
 
-def test_tampered_tokens_are_refused(conn: Connection) -> None:
-    good = json.loads(base64.b64decode(_good_token(conn)))
-    bad_tokens = [
+def tampered_tokens(good_token: str) -> list[str]:
+    """Broken or altered versions of a token of _good_token's search (``[1]``, params.lr)."""
+    good = json.loads(base64.b64decode(good_token))
+    return [
         "not base64!",
         "a",
         base64.b64encode(b"\xff\xfe").decode(),
@@ -172,7 +194,10 @@ def test_tampered_tokens_are_refused(conn: Connection) -> None:
         _token({**good, "after": [{"a": 1}, 1, "r01"]}),
         _token({**good, "query": "0000"}),
     ]
-    for token in bad_tokens:
+
+
+def test_tampered_tokens_are_refused(conn: Connection) -> None:
+    for token in tampered_tokens(_good_token(conn)):
         with pytest.raises(InvalidParameter, match=r"^Invalid page token") as info:
             build_run_search([1], "metrics.acc > 0", ViewType.ACTIVE_ONLY, ["params.lr"], 1, token)
         assert info.value.http_status == 400

@@ -162,22 +162,35 @@ def test_order_by_sorts_exactly(
     assert search(conn, filter_string, order_by) == expected
 
 
-def test_several_experiments(conn: Connection) -> None:
-    assert search(conn, "params.lr = '0.1'", experiments=[1, 2]) == ["r11", "r05", "r03", "r01"]
-    assert search(conn, "", ["metrics.acc DESC"], experiments=[2, 1])[:6] == [
-        "r04", "r05", "r01", "r02", "r11", "r10",
-    ]  # fmt: skip
-    assert search(conn, "", experiments=[2]) == ["r11"]
-    assert search(conn, "", experiments=[]) == []
-    assert search(conn, "", experiments=[99]) == []
+# (filter, order_by, experiment ids, view type, expected): searches beyond experiment 1's
+# active runs.
+SCOPED: list[tuple[str, list[str], list[int], ViewType, list[str]]] = [
+    ("params.lr = '0.1'", [], [1, 2], ViewType.ACTIVE_ONLY, ["r11", "r05", "r03", "r01"]),
+    ("", ["metrics.acc DESC"], [2, 1], ViewType.ACTIVE_ONLY,
+     ["r04", "r05", "r01", "r02", "r11", "r10", "r08", "r09", "r06", "r03"]),
+    ("", [], [2], ViewType.ACTIVE_ONLY, ["r11"]),
+    ("", [], [], ViewType.ACTIVE_ONLY, []),
+    ("", [], [99], ViewType.ACTIVE_ONLY, []),
+    ("", [], [1], ViewType.DELETED_ONLY, ["r07"]),
+    ("metrics.acc > 0.85", [], [1], ViewType.ALL, ["r07", "r05", "r04", "r01"]),
+    ("metrics.acc > 0.85", ["metrics.acc DESC"], [1], ViewType.ALL, ["r07", "r04", "r05", "r01"]),
+]  # fmt: skip
 
 
-def test_view_types(conn: Connection) -> None:
-    assert search(conn, "", view=ViewType.DELETED_ONLY) == ["r07"]
-    assert search(conn, "metrics.acc > 0.85", view=ViewType.ALL) == ["r07", "r05", "r04", "r01"]
-    assert search(conn, "metrics.acc > 0.85", ["metrics.acc DESC"], view=ViewType.ALL) == [
-        "r07", "r04", "r05", "r01",
-    ]  # fmt: skip
+@pytest.mark.parametrize(
+    ("filter_string", "order_by", "experiments", "view", "expected"),
+    SCOPED,
+    ids=[f"{f}|{o}|{e}|{v.name}" for f, o, e, v, _ in SCOPED],
+)
+def test_experiments_and_view_types_scope_the_search(
+    conn: Connection,
+    filter_string: str,
+    order_by: list[str],
+    experiments: list[int],
+    view: ViewType,
+    expected: list[str],
+) -> None:
+    assert search(conn, filter_string, order_by, experiments=experiments, view=view) == expected
 
 
 def test_statement_returns_pk_id_and_limit_plus_one(conn: Connection) -> None:

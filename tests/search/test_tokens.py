@@ -67,4 +67,6 @@ def test_public_api_is_exported() -> None:
         "encode_offset_token",
         "decode_offset_token",
         "SearchQuery",
+        "search_runs_in_memory",
+        "search_experiments_in_memory",
     } <= set(runhub.search.__all__)

@@ -14,6 +14,9 @@ Public API::
         page_token)                                                            -> SearchQuery
     SearchQuery.statement (a Select) / SearchQuery.page(rows) -> (rows, next_page_token | None)
     encode_offset_token(n) / decode_offset_token(token) -> int
+    search_runs_in_memory(runs, filter_string, order_by, max_results, page_token,
+        fingerprint_parts) -> Page[Run]          (the same search over entities, without SQL)
+    search_experiments_in_memory(experiments, ...) -> Page[Experiment]
 
 Every malformed input raises ``runhub.errors.InvalidParameter`` (400).
 """
@@ -21,6 +24,7 @@ Every malformed input raises ``runhub.errors.InvalidParameter`` (400).
 from runhub.search.ast import And, Comparison, Node, Not, Or, OrderKey
 from runhub.search.experiments import EXPERIMENT_GRAMMAR, build_experiment_search
 from runhub.search.grammar import Entity, Field, Grammar, ValueKind
+from runhub.search.in_memory import search_experiments_in_memory, search_runs_in_memory
 from runhub.search.keyset import SearchQuery, SortTerm
 from runhub.search.logged_models import LOGGED_MODEL_GRAMMAR, build_logged_model_search
 from runhub.search.parser import parse_filter, parse_order_by
@@ -57,4 +61,6 @@ __all__ = [
     "encode_offset_token",
     "parse_filter",
     "parse_order_by",
+    "search_experiments_in_memory",
+    "search_runs_in_memory",
 ]

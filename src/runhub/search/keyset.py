@@ -13,7 +13,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
-from typing import Any
+from typing import Any, Protocol
 
 from sqlalchemy import and_, case, false, or_
 from sqlalchemy.engine import Row
@@ -28,6 +28,16 @@ from runhub.search.tokens import (
     encode_keyset_token,
     invalid_token,
 )
+
+
+class SortShape(Protocol):
+    """What a page token's sort values are checked against: one per term of the order."""
+
+    @property
+    def kind(self) -> ValueKind: ...
+
+    @property
+    def nullable(self) -> bool: ...
 
 
 @dataclass(frozen=True)
@@ -85,7 +95,7 @@ def _compare(
     return beyond, column == value, reach
 
 
-def check_keyset(token: str, keyset: Keyset, terms: Sequence[SortTerm], query: str) -> None:
+def check_keyset(token: str, keyset: Keyset, terms: Sequence[SortShape], query: str) -> None:
     """Raise InvalidParameter unless ``keyset`` fits a search over ``terms`` with hash ``query``."""
     if keyset.query != query:
         raise invalid_token(
@@ -106,7 +116,7 @@ def check_keyset(token: str, keyset: Keyset, terms: Sequence[SortTerm], query: s
             raise invalid_token(token, "its sort values do not match the sort order")
 
 
-def read_keyset(token: str | None, terms: Sequence[SortTerm], query: str) -> Keyset | None:
+def read_keyset(token: str | None, terms: Sequence[SortShape], query: str) -> Keyset | None:
     """The validated keyset of ``token`` (None for the first page); raises InvalidParameter."""
     keyset = decode_keyset_token(token)
     if keyset is not None and token is not None:

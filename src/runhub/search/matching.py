@@ -76,10 +76,10 @@ def string_condition(column: ColumnElement[Any], op: str, value: Any) -> ColumnE
     if op == "NOT IN":
         return case_sensitive(column).not_in(list(value))
     if op == "LIKE":
-        parts = _pattern_parts(value)
+        parts = pattern_parts(value)
         return glob_like(column, _like_pattern(parts), _glob_pattern(parts))
     if op == "ILIKE":
-        pattern = _like_pattern(_pattern_parts(value))
+        pattern = _like_pattern(pattern_parts(value))
         return func.lower(column).like(func.lower(pattern), escape=_ESCAPE)
     raise InvalidParameter(f"Invalid comparator '{op}' for a string")
 
@@ -104,7 +104,7 @@ def numeric_condition(column: ColumnElement[Any], op: str, value: Any) -> Column
     return result
 
 
-def _pattern_parts(pattern: str) -> list[str]:
+def pattern_parts(pattern: str) -> list[str]:
     """A LIKE pattern as items: ``"%"``, ``"_"`` or a one-character literal prefixed by ``\\``."""
     parts: list[str] = []
     i = 0

@@ -1,0 +1,81 @@
+"""search_runs and search_experiments over entities in memory, for stores without SQL.
+
+The same filter, order_by, max_results and page token give the same page as the SQL search: the
+request is parsed by the same grammar, evaluated with the SQL's semantics (``evaluate.py``,
+``run_values.py``, ``experiment_values.py``), ordered with the same keys and tie-breakers and
+paged with the same keyset tokens (``memory_order.py``). Every malformed input raises
+``InvalidParameter`` (400), in the same order of checks and with the same messages.
+"""
+
+from __future__ import annotations
+
+import functools
+from collections.abc import Iterable, Sequence
+
+from runhub.entities import Experiment, Page, Run
+from runhub.search.compile import check_max_results
+from runhub.search.evaluate import evaluate
+from runhub.search.experiment_values import experiment_matches, experiment_sort_terms
+from runhub.search.experiments import DEFAULT_ORDER as EXPERIMENT_ORDER
+from runhub.search.experiments import EXPERIMENT_GRAMMAR
+from runhub.search.keyset import read_keyset
+from runhub.search.memory_order import ordered_page
+from runhub.search.parser import parse_filter, parse_order_by
+from runhub.search.run_grammar import RUN_GRAMMAR
+from runhub.search.run_values import RunValues, run_sort_terms
+from runhub.search.runs import DEFAULT_ORDER as RUN_ORDER
+from runhub.search.tokens import fingerprint
+
+
+def search_runs_in_memory(
+    runs: Iterable[Run],
+    filter_string: str | None,
+    order_by: Sequence[str] | None,
+    max_results: int,
+    page_token: str | None,
+    fingerprint_parts: tuple[object, ...],
+) -> Page[Run]:
+    """One page of the ``runs`` matching ``filter_string``, in ``order_by`` order.
+
+    The caller passes only the runs of the requested experiments and view type, and
+    ``fingerprint_parts`` (JSON-serialisable, e.g. the experiment ids and the view type) naming
+    that scope, so that a page token is refused by any other search. Raises InvalidParameter
+    for a bad max_results, filter, order_by or page token.
+    """
+    check_max_results(max_results)
+    tree = parse_filter(filter_string, RUN_GRAMMAR)
+    terms = run_sort_terms(parse_order_by(order_by, RUN_GRAMMAR) or list(RUN_ORDER))
+    query = fingerprint("runs", list(fingerprint_parts), filter_string or "", list(order_by or []))
+    keyset = read_keyset(page_token, terms, query)
+    rows = [row for row in map(RunValues.of, runs) if evaluate(tree, row.matches)]
+    return ordered_page(rows, terms, max_results, keyset, query, lambda row: row.run)
+
+
+def search_experiments_in_memory(
+    experiments: Iterable[Experiment],
+    filter_string: str | None,
+    order_by: Sequence[str] | None,
+    max_results: int,
+    page_token: str | None,
+    fingerprint_parts: tuple[object, ...],
+) -> Page[Experiment]:
+    """One page of the ``experiments`` matching ``filter_string``, in ``order_by`` order.
+
+    The caller passes only the experiments of the requested view type, and
+    ``fingerprint_parts`` (JSON-serialisable, e.g. the view type) naming that scope. Raises
+    InvalidParameter for a bad max_results, filter, order_by or page token.
+    """
+    check_max_results(max_results)
+    tree = parse_filter(filter_string, EXPERIMENT_GRAMMAR)
+    keys = parse_order_by(order_by, EXPERIMENT_GRAMMAR) or list(EXPERIMENT_ORDER)
+    terms = experiment_sort_terms(keys)
+    query = fingerprint(
+        "experiments", list(fingerprint_parts), filter_string or "", list(order_by or [])
+    )
+    keyset = read_keyset(page_token, terms, query)
+    rows = [
+        experiment
+        for experiment in experiments
+        if evaluate(tree, functools.partial(experiment_matches, experiment))
+    ]
+    return ordered_page(rows, terms, max_results, keyset, query, lambda row: row)
