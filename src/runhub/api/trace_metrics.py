@@ -1,4 +1,5 @@
-"""Trace dashboards: metric queries and filter correlation (mlflow-api.md §1.9)."""
+"""Trace dashboards: metric queries over the TRACES, SPANS and ASSESSMENTS views, and filter
+correlation (mlflow-api.md §1.9)."""
 
 from __future__ import annotations
 
@@ -6,12 +7,14 @@ from typing import Any
 
 from runhub.api.encode import metric_value
 from runhub.api.wire import Field
-from runhub.entities.trace_metrics import Aggregation
+from runhub.entities.trace_metrics import Aggregation, DataPoint, MetricQuery
 from runhub.errors import InvalidParameter
 from runhub.store.stores import Stores
 
-VIEW_TYPES = {0: "TRACES", 1: "SPANS", 2: "ASSESSMENTS"}
-AGGREGATION_TYPES = {0: "COUNT", 1: "SUM", 2: "AVG", 3: "PERCENTILE", 4: "MIN", 5: "MAX"}
+# Enum numbers as in MLflow's service.proto (MetricViewType, AggregationType).
+VIEW_TYPES = {1: "TRACES", 2: "SPANS", 3: "ASSESSMENTS"}
+AGGREGATION_TYPES = {1: "COUNT", 2: "SUM", 3: "AVG", 4: "PERCENTILE", 5: "MIN", 6: "MAX"}
+DEFAULT_DATA_POINTS = 1000
 MAX_DATA_POINTS = 10_000
 
 CORRELATION = (
@@ -61,31 +64,39 @@ def calculate_filter_correlation(stores: Stores, msg: dict[str, Any]) -> dict[st
 
 
 def query_trace_metrics(stores: Stores, msg: dict[str, Any]) -> dict[str, Any]:
-    if msg["view_type"] != "TRACES":
-        raise InvalidParameter(f"Metric view type {msg['view_type']} is not supported; use TRACES.")
     aggregations = []
     for agg in msg["aggregations"]:
         kind, percentile = agg["aggregation_type"], agg["percentile_value"]
         if kind == "PERCENTILE" and (percentile is None or not 0 <= percentile <= 100):
             raise InvalidParameter("A PERCENTILE aggregation needs a percentile_value in 0..100.")
-        aggregations.append(Aggregation(kind, percentile if kind == "PERCENTILE" else None))
-    points = stores.trace_metrics.query_metrics(
-        msg["experiment_ids"],
-        msg["metric_name"],
-        aggregations,
-        msg["dimensions"],
-        msg["filters"],
-        msg["time_interval_seconds"],
-        msg["start_time_ms"],
-        msg["end_time_ms"],
+        if kind != "PERCENTILE" and percentile is not None:
+            raise InvalidParameter(
+                f"percentile_value applies only to PERCENTILE aggregations, not {kind}."
+            )
+        aggregations.append(Aggregation(kind, percentile))
+    max_results = msg["max_results"]
+    if max_results is not None and max_results < 0:
+        raise InvalidParameter("'max_results' must be a positive number (0 or unset: 1000).")
+    query = MetricQuery(
+        view=msg["view_type"],
+        experiment_ids=tuple(msg["experiment_ids"]),
+        metric_name=msg["metric_name"],
+        aggregations=tuple(aggregations),
+        dimensions=tuple(msg["dimensions"]),
+        filters=tuple(msg["filters"]),
+        interval_seconds=msg["time_interval_seconds"],
+        start_ms=msg["start_time_ms"],
+        end_ms=msg["end_time_ms"],
     )
-    limit = min(msg["max_results"] or MAX_DATA_POINTS, MAX_DATA_POINTS)
-    data = [
-        {
-            "metric_name": p.metric_name,
-            "dimensions": p.dimensions,
-            "values": {k: metric_value(v) for k, v in p.values.items()},
-        }
-        for p in points[:limit]
-    ]
+    points = stores.trace_metrics.query_metrics(query)
+    limit = min(max_results or DEFAULT_DATA_POINTS, MAX_DATA_POINTS)
+    data = [_data_point(p) for p in points[:limit]]
     return {"data_points": data} if data else {}
+
+
+def _data_point(point: DataPoint) -> dict[str, Any]:
+    out: dict[str, Any] = {"metric_name": point.metric_name}
+    if point.dimensions:  # an empty map is left out, as protobuf JSON does
+        out["dimensions"] = point.dimensions
+    out["values"] = {k: metric_value(v) for k, v in point.values.items()}
+    return out

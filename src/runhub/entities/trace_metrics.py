@@ -1,8 +1,10 @@
-"""Trace dashboard aggregates: what is asked (Aggregation) and what comes back."""
+"""Trace dashboard aggregates: what is asked (MetricQuery, Aggregation) and what comes back."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
+
+METRIC_VIEWS = ("TRACES", "SPANS", "ASSESSMENTS")
 
 
 @dataclass(frozen=True)
@@ -15,6 +17,23 @@ class Aggregation:
         if self.kind == "PERCENTILE":
             return f"P{self.percentile}"
         return self.kind
+
+
+@dataclass(frozen=True)
+class MetricQuery:
+    """One metric of one view (a name of ``METRIC_VIEWS``) over traces of some experiments,
+    grouped by ``dimensions`` and by time buckets of ``interval_seconds`` when given; the time
+    range (trace start times, both ends included) and ``filters`` narrow the rows."""
+
+    view: str
+    experiment_ids: tuple[str, ...]
+    metric_name: str
+    aggregations: tuple[Aggregation, ...]
+    dimensions: tuple[str, ...] = ()
+    filters: tuple[str, ...] = ()
+    interval_seconds: int | None = None
+    start_ms: int | None = None
+    end_ms: int | None = None
 
 
 @dataclass(frozen=True)

@@ -33,7 +33,7 @@ from runhub.entities.logged_model import (
 )
 from runhub.entities.registry import ModelVersion, RegisteredModel, RegistryTag
 from runhub.entities.trace import Assessment, SpanRecord, Trace, TraceInfo
-from runhub.entities.trace_metrics import Aggregation, Correlation, DataPoint
+from runhub.entities.trace_metrics import Correlation, DataPoint, MetricQuery
 
 # One history point: (step, timestamp, value, is_nan).
 PointRow = tuple[int, int, float, bool]
@@ -275,14 +275,4 @@ class TraceMetricsStore(Protocol):
     def filter_correlation(
         self, experiment_ids: Sequence[str], filter1: str, filter2: str, base_filter: str
     ) -> Correlation: ...
-    def query_metrics(
-        self,
-        experiment_ids: Sequence[str],
-        metric_name: str,
-        aggregations: Sequence[Aggregation],
-        dimensions: Sequence[str],
-        filters: Sequence[str],
-        interval_seconds: int | None,
-        start_ms: int | None,
-        end_ms: int | None,
-    ) -> list[DataPoint]: ...
+    def query_metrics(self, query: MetricQuery) -> list[DataPoint]: ...

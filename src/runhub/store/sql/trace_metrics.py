@@ -1,8 +1,9 @@
-"""Aggregates over traces for dashboards: metric queries and filter correlation, in SQL.
+"""Aggregates over traces, spans and assessments for dashboards: metric queries and filter
+correlation, in SQL (what each view measures is in ``trace_metric_views``).
 
-Counts, sums, averages, minima and maxima are GROUP BY aggregates; percentiles are read from
-the per-group values the database returns already sorted (no portable SQL percentile exists
-on SQLite and MariaDB).
+Counts, sums, averages, minima and maxima are GROUP BY aggregates; percentiles, and every
+aggregate of a metric the database cannot read itself, are computed from the per-group values
+(``metric_aggregates``).
 """
 
 from __future__ import annotations
@@ -10,22 +11,24 @@ from __future__ import annotations
 import datetime as dt
 import math
 from collections.abc import Sequence
+from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import and_, case, func, literal, select
+from sqlalchemy import Select, and_, case, false, func, select
 from sqlalchemy.sql.elements import ColumnElement
 
-from runhub.entities.trace import TRACE_NAME_TAG
-from runhub.entities.trace_metrics import Aggregation, Correlation, DataPoint
+from runhub.entities.trace_metrics import Aggregation, Correlation, DataPoint, MetricQuery
 from runhub.errors import InvalidParameter
+from runhub.search.trace_metric_filter import metric_filter_condition
 from runhub.search.traces import trace_filter_condition
 from runhub.store.sql.db import Database
-from runhub.store.trace_tables import trace_info, trace_tags
+from runhub.store.sql.metric_aggregates import Groups, aggregate, merge_counts
+from runhub.store.sql.trace_metric_views import VIEWS, Metric, MetricView
+from runhub.store.trace_tables import trace_info
 
 T = trace_info.c
-METRICS = ("trace_count", "latency")
-DIMENSIONS = ("trace_name", "trace_status")
 TIME_BUCKET = "time_bucket"
+BIGINT_MIN, BIGINT_MAX = -(2**63), 2**63 - 1
 
 
 def _scope(experiment_ids: Sequence[str]) -> ColumnElement[bool]:
@@ -70,115 +73,144 @@ class SqlTraceMetricsStore:
         smoothed = npmi(joint + 0.5, c1 + 1.0, c2 + 1.0, total + 2.0)
         return Correlation(npmi(joint, c1, c2, total), smoothed, c1, c2, joint, total)
 
-    def query_metrics(
-        self,
-        experiment_ids: Sequence[str],
-        metric_name: str,
-        aggregations: Sequence[Aggregation],
-        dimensions: Sequence[str],
-        filters: Sequence[str],
-        interval_seconds: int | None,
-        start_ms: int | None,
-        end_ms: int | None,
-    ) -> list[DataPoint]:
-        """Aggregates of ``metric_name`` over traces, grouped by ``dimensions`` (and by time
-        buckets of ``interval_seconds``)."""
-        if metric_name not in METRICS:
+    def query_metrics(self, query: MetricQuery) -> list[DataPoint]:
+        """Aggregates of one metric of one view, grouped by dimensions (and by time buckets),
+        in dimension order. Raises InvalidParameter for a metric, aggregation, dimension or
+        filter the view does not have."""
+        view = VIEWS.get(query.view)
+        if view is None:
             raise InvalidParameter(
-                f"Unsupported trace metric '{metric_name}'; supported: {', '.join(METRICS)}."
+                f"Unknown metric view '{query.view}'; use one of: {', '.join(VIEWS)}."
             )
-        unknown = [d for d in dimensions if d not in DIMENSIONS]
-        if unknown:
-            raise InvalidParameter(
-                f"Unsupported dimension(s) {unknown}; supported: {', '.join(DIMENSIONS)}."
-            )
-        if not aggregations:
-            raise InvalidParameter("At least one aggregation is required.")
-        if metric_name == "trace_count" and any(a.kind != "COUNT" for a in aggregations):
-            raise InvalidParameter("'trace_count' supports only the COUNT aggregation.")
-        conditions = [_scope(experiment_ids), *(trace_filter_condition(f) for f in filters)]
-        if start_ms is not None:
-            conditions.append(T.request_time >= start_ms)
-        if end_ms is not None:
-            conditions.append(T.request_time < end_ms)
-        value = T.execution_duration if metric_name == "latency" else literal(1)
-        if metric_name == "latency":
-            conditions.append(T.execution_duration.is_not(None))
+        kinds = {a.kind for a in query.aggregations}
+        metric = view.metric(query.metric_name, kinds, list(query.dimensions))
+        conditions = [
+            _scope(query.experiment_ids),
+            view.condition,
+            metric.value.is_not(None),
+            *(metric_filter_condition(f, view.name) for f in query.filters),
+        ]
+        if metric.own_time:
+            conditions += _time_range(view.bucket_time, view.bucket_units, query)
+        else:
+            conditions += _time_range(T.request_time, 1, query)
         groups: list[tuple[str, ColumnElement[Any]]] = []
-        if interval_seconds:
-            if interval_seconds <= 0:
-                raise InvalidParameter("'time_interval_seconds' must be positive.")
-            width = interval_seconds * 1000
-            groups.append((TIME_BUCKET, T.request_time - T.request_time % width))
-        name = (
-            select(trace_tags.c.value)
-            .where(trace_tags.c.trace_id == T.trace_id, trace_tags.c.key == TRACE_NAME_TAG)
-            .scalar_subquery()
-        )
-        for d in dimensions:
-            groups.append((d, name if d == "trace_name" else T.state))
-        sql_aggs = {
-            "COUNT": func.count(),
-            "SUM": func.sum(value),
-            "AVG": func.avg(value),
-            "MIN": func.min(value),
-            "MAX": func.max(value),
-        }
-        columns = [expr.label(label) for label, expr in groups]
-        columns += [sql_aggs[k].label(k) for k in sql_aggs]
-        query = select(*columns).where(*conditions)
-        if groups:
-            query = query.group_by(*(expr for _, expr in groups)).order_by(
-                *(expr for _, expr in groups)
-            )
-        percentiles = [a for a in aggregations if a.kind == "PERCENTILE"]
+        if query.interval_seconds is not None:
+            if query.interval_seconds <= 0:
+                raise InvalidParameter("'time_interval_seconds' must be a positive number.")
+            width = query.interval_seconds * 1000 * view.bucket_units
+            groups.append((TIME_BUCKET, view.bucket_time - view.bucket_time % width))
+        for name in query.dimensions:
+            expr = view.dimensions[name]
+            groups.append((name, expr))
+            conditions.append(expr.is_not(None))
+        where = _Where(view, metric, groups, conditions)
         with self.db.read() as conn:
-            rows = conn.execute(query).all()
-            samples = _samples(conn, groups, value, conditions) if percentiles else {}
-        points = []
-        for row in rows:
-            if row.COUNT == 0:
-                continue
-            dims = {label: _dimension(label, row._mapping[label]) for label, _ in groups}
-            if any(v is None for v in dims.values()):
-                continue
-            key = tuple(row._mapping[label] for label, _ in groups)
-            values: dict[str, float] = {}
-            for agg in aggregations:
-                if agg.kind == "PERCENTILE":
-                    values[agg.label] = _percentile(samples.get(key, []), agg.percentile or 0.0)
-                elif row._mapping[agg.kind] is not None:
-                    values[agg.label] = float(row._mapping[agg.kind])
-            points.append(DataPoint(metric_name, {k: str(v) for k, v in dims.items()}, values))
-        return points
+            if metric.decode is not None:
+                rows = _decoded_aggregates(conn, where, query.aggregations)
+            else:
+                rows = _sql_aggregates(conn, where, query.aggregations)
+        return [DataPoint(query.metric_name, dims, values) for dims, values in rows if values]
 
 
-def _samples(
-    conn: Any,
-    groups: list[tuple[str, ColumnElement[Any]]],
-    value: ColumnElement[Any],
-    conditions: list[ColumnElement[bool]],
-) -> dict[tuple[Any, ...], list[float]]:
-    exprs = [expr for _, expr in groups]
-    query = select(*exprs, value).where(*conditions).order_by(*exprs, value)
-    out: dict[tuple[Any, ...], list[float]] = {}
-    for row in conn.execute(query):
-        out.setdefault(tuple(row[:-1]), []).append(float(row[-1]))
+def _time_range(
+    time: ColumnElement[Any], units: int, query: MetricQuery
+) -> list[ColumnElement[bool]]:
+    """Both ends included (all of the end millisecond), as MLflow does; bounds past what a
+    BIGINT holds select everything or nothing rather than fail."""
+    out = []
+    if query.start_ms is not None:
+        low = query.start_ms * units
+        out.append(false() if low > BIGINT_MAX else time >= max(low, BIGINT_MIN))
+    if query.end_ms is not None:
+        high = (query.end_ms + 1) * units
+        out.append(false() if high <= BIGINT_MIN else time < min(high, BIGINT_MAX))
     return out
 
 
-def _percentile(values: list[float], p: float) -> float:
-    """Linear interpolation between the closest ranks of sorted ``values``."""
-    if not values:
-        return math.nan
-    rank = (len(values) - 1) * p / 100.0
-    low = math.floor(rank)
-    high = min(low + 1, len(values) - 1)
-    return values[low] + (values[high] - values[low]) * (rank - low)
+@dataclass(frozen=True)
+class _Where:
+    """The rows a metric query reads and how they are grouped."""
+
+    view: MetricView
+    metric: Metric
+    groups: list[tuple[str, ColumnElement[Any]]]
+    conditions: list[ColumnElement[bool]]
+
+    @property
+    def exprs(self) -> list[ColumnElement[Any]]:
+        return [expr for _, expr in self.groups]
+
+    def select(self, *columns: ColumnElement[Any]) -> Select[Any]:
+        return select(*self.exprs, *columns).select_from(self.view.rows).where(*self.conditions)
+
+    def dimensions(self, key: Sequence[Any]) -> dict[str, str]:
+        """The dimensions of a group as shown to clients."""
+        return {
+            label: _dimension(self.view, label, v)
+            for (label, _), v in zip(self.groups, key, strict=True)
+        }
 
 
-def _dimension(label: str, value: Any) -> Any:
-    if label == TIME_BUCKET and value is not None:
-        moment = dt.datetime.fromtimestamp(int(value) / 1000.0, tz=dt.timezone.utc)
-        return moment.isoformat()
-    return value
+def _sql_aggregates(conn: Any, where: _Where, aggregations: Sequence[Aggregation]) -> Groups:
+    value = where.metric.value
+    sql = {
+        "COUNT": func.count(),
+        "SUM": func.sum(value),
+        "AVG": func.avg(value),
+        "MIN": func.min(value),
+        "MAX": func.max(value),
+    }
+    kinds = [k for k in sql if any(a.kind == k for a in aggregations)] or ["COUNT"]
+    query = where.select(*(sql[k].label(k) for k in kinds))
+    exprs = where.exprs
+    if exprs:
+        query = query.group_by(*exprs).order_by(*exprs)
+    n = len(exprs)
+    found = [
+        (tuple(row[:n]), dict(zip(kinds, row[n:], strict=True))) for row in conn.execute(query)
+    ]
+    samples: dict[tuple[Any, ...], list[float]] = {}
+    if any(a.kind == "PERCENTILE" for a in aggregations):
+        ordered = where.select(value).order_by(*exprs, value)
+        for row in conn.execute(ordered):
+            samples.setdefault(tuple(row[:n]), []).append(float(row[n]))
+    groups: Groups = []
+    for key, sums in found:
+        values: dict[str, float] = {}
+        for agg in aggregations:
+            if agg.kind == "PERCENTILE":
+                if samples.get(key):
+                    values[agg.label] = aggregate(samples[key], agg)
+            elif sums[agg.kind] is not None:
+                values[agg.label] = float(sums[agg.kind])
+        groups.append((where.dimensions(key), values))
+    # Only counting metrics have dimensions shown differently from how they are stored.
+    if set(where.view.labels) & {label for label, _ in where.groups}:
+        return merge_counts(groups)
+    return groups
+
+
+def _decoded_aggregates(conn: Any, where: _Where, aggregations: Sequence[Aggregation]) -> Groups:
+    decode = where.metric.decode
+    assert decode is not None
+    n = len(where.groups)
+    samples: dict[tuple[tuple[str, str], ...], list[float]] = {}
+    for row in conn.execute(where.select(where.metric.value)):
+        number = decode(row[n])
+        if number is not None:
+            key = tuple(where.dimensions(row[:n]).items())
+            samples.setdefault(key, []).append(number)
+    groups: Groups = []
+    for key in sorted(samples, key=lambda k: tuple(v for _, v in k)):
+        values = sorted(samples[key])
+        groups.append((dict(key), {agg.label: aggregate(values, agg) for agg in aggregations}))
+    return groups
+
+
+def _dimension(view: MetricView, label: str, value: Any) -> str:
+    if label == TIME_BUCKET:
+        ms = int(value) // view.bucket_units
+        return dt.datetime.fromtimestamp(ms / 1000.0, tz=dt.timezone.utc).isoformat()
+    shown = view.labels.get(label)
+    return shown(value) if shown else str(value)
