@@ -97,7 +97,8 @@ def create_app(settings: Settings, stores: Stores | None = None) -> Starlette:
         middleware=[
             *outer,
             *security_middleware(settings),
-            *auth_middleware(auth, opened.db, routes, settings),
+            # A file store has no database: start-up refuses the auth app on one.
+            *(auth_middleware(auth, opened.db, routes, settings) if opened.db is not None else []),
             Middleware(
                 ServiceModes,
                 artifacts_only=settings.artifacts_only,

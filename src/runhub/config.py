@@ -38,7 +38,8 @@ KNOBS: tuple[Knob, ...] = (
         "--backend-store-uri",
         "MLFLOW_TRACKING_URI",
         DEFAULT_BACKEND_STORE_URI,
-        "SQLAlchemy database URL of the tracking store (sqlite, postgresql, mysql, mssql). "
+        "SQLAlchemy database URL of the tracking store (sqlite, postgresql, mysql, mssql), or "
+        "an mlruns directory (a path or file: URI) for the file store, which has tracking only. "
         "MLFLOW_BACKEND_STORE_URI is read too.",
     ),
     Knob(
@@ -272,7 +273,15 @@ KNOBS: tuple[Knob, ...] = (
         "MLFLOW_AUTH_CONFIG_PATH",
         "built-in defaults",
         "The basic-auth ini file (default_permission, database_uri, admin_username, "
-        "admin_password, authorization_function).",
+        "admin_password, authorization_function, sign-in and lock-out limits).",
+    ),
+    Knob(
+        "server_secret_key",
+        None,
+        "MLFLOW_FLASK_SERVER_SECRET_KEY",
+        "unset",
+        "Secret that signs the web UI's sign-in cookie and its CSRF tokens; required with "
+        "--app-name basic-auth and the same on every worker and replica.",
     ),
 )
 
@@ -317,6 +326,7 @@ class Settings:
     max_request_body_size: int = DEFAULT_MAX_REQUEST_BODY_SIZE
     app_name: str | None = None
     auth_config_path: str | None = None
+    server_secret_key: str | None = None
     webhook_secret_key: str | None = None
     webhook_allowed_schemes: str = "https"
     webhook_allow_private_targets: bool = False
@@ -372,6 +382,7 @@ def settings_from_environment(environ: Mapping[str, str] | None = None) -> Setti
         max_request_body_size=_env_int(env.get("RUNHUB_MAX_REQUEST_BODY_SIZE"))
         or DEFAULT_MAX_REQUEST_BODY_SIZE,
         auth_config_path=env.get("MLFLOW_AUTH_CONFIG_PATH") or None,
+        server_secret_key=env.get("MLFLOW_FLASK_SERVER_SECRET_KEY") or None,
         **webhook_settings_from_environment(env),
     )
 

@@ -1,6 +1,9 @@
 """A live tracking server per session, driven by the stock ``mlflow`` client.
 
-``RUNHUB_COMPAT_TARGET`` picks the server (see ``target.py``).
+``RUNHUB_COMPAT_TARGET`` picks the server (see ``target.py``). Against runhub, the tracking
+modules run twice, on a SQLite store and on a file store (an ``mlruns`` directory): the
+``backend`` parameter of the server. A test about a database-only feature carries
+``@pytest.mark.database_only("why")`` and is skipped on the file store with that reason.
 """
 
 from __future__ import annotations
@@ -34,14 +37,54 @@ SHUTDOWN_TIMEOUT_S = 10.0
 _server_logs: list[Path] = []  # shown at the end of the run, to read the server's side of a failure
 
 
+# Modules whose tests also run against a file-store server (tracking works there too), and
+# the one that runs only there (what a file store refuses).
+FILE_STORE_MODULES = frozenset(
+    {
+        "test_artifacts",
+        "test_errors",
+        "test_experiments",
+        "test_lineage",
+        "test_metric_history",
+        "test_run_data",
+        "test_runs",
+        "test_search_runs",
+        "test_wire",
+    }
+)
+FILE_STORE_ONLY_MODULES = frozenset({"test_file_store"})
+
+
 def pytest_configure(config: pytest.Config) -> None:
     config.addinivalue_line("markers", "compat: drives a live server with the real mlflow client")
+    config.addinivalue_line(
+        "markers", "database_only(reason): needs a database backend; skipped on the file store"
+    )
     config.addinivalue_line(
         "markers", "runhub_only: a runhub extension of the protocol; skipped against MLflow"
     )
 
 
+def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
+    if "backend" not in metafunc.fixturenames:
+        return
+    module = metafunc.module.__name__.rsplit(".", 1)[-1]
+    if module in FILE_STORE_ONLY_MODULES:
+        backends = ["file"]
+    elif module in FILE_STORE_MODULES and not ON_MLFLOW:
+        backends = ["sqlite", "file"]
+    else:
+        backends = ["sqlite"]
+    metafunc.parametrize("backend", backends, indirect=True, scope="session")
+
+
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    for item in items:
+        marker = item.get_closest_marker("database_only")
+        callspec = getattr(item, "callspec", None)
+        if marker and callspec is not None and callspec.params.get("backend") == "file":
+            reason = marker.args[0] if marker.args else "needs a database backend"
+            item.add_marker(pytest.mark.skip(reason=f"file store: {reason}"))
     if not ON_MLFLOW:
         return
     skip = pytest.mark.skip(reason="runhub extension; MLflow does not implement it")
@@ -61,11 +104,23 @@ def _free_port() -> int:
         return int(sock.getsockname()[1])
 
 
-def _server_command(tmp: Path, port: int) -> tuple[list[str], dict[str, str]]:
+def _backend_options(tmp: Path, backend: str) -> list[str]:
+    if backend == "file":
+        # Artifacts through the proxy, as on SQLite, so the artifact tests read the same on both;
+        # the file store's own default (<run>/artifacts) is covered by tests/filestore.
+        return [
+            "--backend-store-uri",
+            str(tmp / "mlruns"),
+            "--default-artifact-root",
+            "mlflow-artifacts:/",
+        ]
+    return ["--backend-store-uri", f"sqlite:///{tmp / 'mlflow.db'}"]
+
+
+def _server_command(tmp: Path, port: int, backend: str) -> tuple[list[str], dict[str, str]]:
     bin_dir = Path(sys.executable).parent
     stores = [
-        "--backend-store-uri",
-        f"sqlite:///{tmp / 'mlflow.db'}",
+        *_backend_options(tmp, backend),
         "--artifacts-destination",
         str(tmp / "mlartifacts"),
         "--host",
@@ -104,11 +159,17 @@ def _log_tail(log: Path, lines: int = 40) -> str:
 
 
 @pytest.fixture(scope="session")
-def server_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
-    """Start the server on a free loopback port with a fresh SQLite store; yield its URL."""
-    tmp = tmp_path_factory.mktemp("compat-server")
+def backend(request: pytest.FixtureRequest) -> str:
+    """The server's backend store: ``sqlite`` or ``file`` (see ``pytest_generate_tests``)."""
+    return str(getattr(request, "param", "sqlite"))
+
+
+@pytest.fixture(scope="session")
+def server_url(tmp_path_factory: pytest.TempPathFactory, backend: str) -> Iterator[str]:
+    """Start the server on a free loopback port with a fresh store; yield its URL."""
+    tmp = tmp_path_factory.mktemp(f"compat-server-{backend}")
     port = _free_port()
-    cmd, env = _server_command(tmp, port)
+    cmd, env = _server_command(tmp, port, backend)
     log = tmp / "server.log"
     _server_logs.append(log)
     url = f"http://127.0.0.1:{port}"

@@ -302,6 +302,7 @@ def test_multipart_protocol_by_hand(run: Run, artifact_server: str) -> None:
     Rest.assert_error(too_many, 400, "INVALID_PARAMETER_VALUE")
 
 
+@pytest.mark.database_only("the model registry needs a database backend")
 def test_model_version_get_artifact(run: Run, artifact_server: str, unique_name: str) -> None:
     mlflow.log_text("flavors: {}\n", "model/MLmodel")
     client = MlflowClient(artifact_server)

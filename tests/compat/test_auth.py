@@ -38,9 +38,12 @@ def auth_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
         "--host", "127.0.0.1", "--port", str(port),
         "--app-name", "basic-auth",
     ]  # fmt: skip
-    env = {**os.environ, "MLFLOW_AUTH_CONFIG_PATH": str(config)}
+    env = {
+        **os.environ,
+        "MLFLOW_AUTH_CONFIG_PATH": str(config),
+        "MLFLOW_FLASK_SERVER_SECRET_KEY": "compat-only-secret",  # both servers require it
+    }
     if ON_MLFLOW:
-        env["MLFLOW_FLASK_SERVER_SECRET_KEY"] = "compat-only-secret"
         env["MLFLOW_SERVER_ENABLE_JOB_EXECUTION"] = "false"
         cmd = [str(Path(sys.executable).parent / "mlflow"), "server", *options, "--workers", "1"]
     else:

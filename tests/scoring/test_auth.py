@@ -7,7 +7,7 @@ from pathlib import Path
 import requests
 
 from tests.fixtures.live_server import runhub_server
-from tests.security.conftest import ADMIN, write_auth_config
+from tests.security.conftest import ADMIN, SECRET_KEY, write_auth_config
 
 from .conftest import LoggedModel, ServeFn
 from .test_models import start_up_error
@@ -17,7 +17,10 @@ def test_credentials_from_the_environment(
     logged: LoggedModel, serve: ServeFn, tmp_path: Path
 ) -> None:
     config = write_auth_config(tmp_path)
-    auth_env = {"MLFLOW_AUTH_CONFIG_PATH": str(config)}
+    auth_env = {
+        "MLFLOW_AUTH_CONFIG_PATH": str(config),
+        "MLFLOW_FLASK_SERVER_SECRET_KEY": SECRET_KEY,
+    }
     artifacts = str(tmp_path / "artifacts")
     with runhub_server(tmp_path, artifacts, "--app-name", "basic-auth", env=auth_env) as server:
         for file in logged.local_path.iterdir():

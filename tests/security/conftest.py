@@ -35,6 +35,8 @@ def make_client(tmp_path: Path) -> Iterator[MakeClient]:
 
 
 ADMIN = ("admin", "admin-password-1234")
+# MLFLOW_FLASK_SERVER_SECRET_KEY of the apps these fixtures build (basic auth requires one).
+SECRET_KEY = "test-secret-key-for-sign-in-cookies"
 
 
 def write_auth_config(tmp_path: Path, default_permission: str = "READ", **extra: str) -> Path:
@@ -100,14 +102,20 @@ class AuthClient:
 
 @pytest.fixture
 def make_auth_client(tmp_path: Path) -> Iterator[Callable[..., AuthClient]]:
-    """``make_auth_client(default_permission="READ", **settings)``: the app with basic auth."""
+    """``make_auth_client(default_permission="READ", auth_config={...}, **settings)``: the
+    app with basic auth; ``auth_config`` adds lines to the auth ini file."""
     from runhub.security.auth.service import prepare_auth
 
     url = f"sqlite:///{tmp_path}/runhub.db"
     with ExitStack() as stack:
 
-        def build(default_permission: str = "READ", **options: Any) -> AuthClient:
-            config = write_auth_config(tmp_path, default_permission)
+        def build(
+            default_permission: str = "READ",
+            auth_config: dict[str, str] | None = None,
+            **options: Any,
+        ) -> AuthClient:
+            config = write_auth_config(tmp_path, default_permission, **(auth_config or {}))
+            options.setdefault("server_secret_key", SECRET_KEY)
             settings = Settings(
                 backend_store_uri=url,
                 artifacts_destination=str(tmp_path / "art"),

@@ -113,3 +113,24 @@ def test_auth_applies_under_a_static_prefix(make_auth_client: Callable[..., Auth
     user = auth.create_user_at("/mlflow", "prefixed", "prefixed-password")
     auth.grant_at("/mlflow", user[0], "0", "NO_PERMISSIONS")
     assert auth.call(user, "GET", path, {"experiment_id": "0"}).status_code == 403
+
+
+def test_a_password_changed_by_another_worker_stops_working_at_once(
+    auth: AuthClient, tmp_path: Path
+) -> None:
+    """Verified passwords are remembered per process; a change made through another worker
+    (here: straight in the shared auth database) must not leave the old one usable."""
+    from runhub.security.auth.store import AuthStore
+    from runhub.store.sql.db import Database
+
+    alice = auth.create_user("alice", "first-password-123")
+    search = "/api/2.0/mlflow/experiments/search"
+    assert auth.call(alice, "GET", search, {"max_results": 1}).status_code == 200  # remembered
+    other_worker = Database(f"sqlite:///{tmp_path}/auth.db")
+    try:
+        AuthStore(other_worker).update_password("alice", "second-password-456")
+    finally:
+        other_worker.dispose()
+    assert auth.call(alice, "GET", search, {"max_results": 1}).status_code == 401
+    renewed = ("alice", "second-password-456")
+    assert auth.call(renewed, "GET", search, {"max_results": 1}).status_code == 200

@@ -48,3 +48,27 @@ def test_users_grants_and_roles(database_url: str) -> None:
         assert roles.members(role["id"]) == []
     finally:
         db.dispose()
+
+
+def test_login_failures_lock_out_on_every_backend(database_url: str) -> None:
+    from runhub.security.auth.login_limits import LoginLimiter, LoginLimits
+
+    db = Database(database_url)
+    try:
+        upgrade_auth_schema(db)
+        limits = LoginLimits(max_failures=2, max_failures_per_address=3, window_s=60, lockout_s=60)
+        limiter = LoginLimiter(db, limits)
+        limiter.failed("ana", "10.0.0.1")
+        assert limiter.retry_after("ana", "10.0.0.1") is None
+        limiter.failed("ana", "10.0.0.2")  # the username's second failure, from anywhere
+        wait = limiter.retry_after("ana", "10.0.0.9")
+        assert wait is not None and 59 <= wait <= 60
+        assert limiter.retry_after("bob", "10.0.0.9") is None
+        limiter.failed("bob", "10.0.0.1")
+        limiter.failed("carl", "10.0.0.1")  # the address's third failure
+        assert limiter.retry_after("dora", "10.0.0.1") is not None
+        assert limiter.retry_after("dora", "10.0.0.3") is None
+        limiter.succeeded("bob")  # clears bob's count, never the address's
+        assert limiter.retry_after("bob", "10.0.0.1") is not None
+    finally:
+        db.dispose()

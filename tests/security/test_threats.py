@@ -14,6 +14,7 @@ from runhub.security.policy import Access, rule_for
 from runhub.security.route_index import route_keys
 
 from .conftest import ADMIN, AuthClient, write_auth_config
+from .test_signin import SIGN_IN, sign_in, with_cookie
 
 API = "/api/2.0/mlflow/"
 
@@ -49,7 +50,11 @@ def test_every_route_needs_credentials_unless_public(auth: AuthClient) -> None:
             continue
         response = client.request(method, _concrete(path), json={"experiment_id": "0"})
         assert response.status_code == 401, f"{method} {path}: {response.status_code}"
-        assert response.headers["www-authenticate"] == 'Basic realm="mlflow"'
+        if path.startswith("/ajax-api/"):  # the web UI: its sign-in form, no browser prompt
+            assert "www-authenticate" not in response.headers
+            assert response.json()["error_code"] == "UNAUTHENTICATED"
+        else:
+            assert response.headers["www-authenticate"] == 'Basic realm="mlflow"'
         checked += 1
     assert checked > 100
     # Nothing was written by any of those requests.
@@ -59,8 +64,12 @@ def test_every_route_needs_credentials_unless_public(auth: AuthClient) -> None:
 
 def test_unknown_paths_need_credentials_too(auth: AuthClient) -> None:
     client = auth.anonymous()
-    for path in ("/api/2.0/mlflow/nope", "/ajax-api/9.9/x", "/graphql", "/admin"):
+    for path in ("/api/2.0/mlflow/nope", "/ajax-api/9.9/x", "/graphql"):
         assert client.get(path).status_code == 401
+    # Any other browser path is the web app's page (it holds no data and shows a sign-in form).
+    page = client.get("/admin")
+    assert page.status_code == 200 and "text/html" in page.headers["content-type"]
+    assert "Default" not in page.text
 
 
 def test_edit_cannot_delete(auth: AuthClient) -> None:
@@ -132,6 +141,8 @@ def test_empty_or_weak_passwords_are_refused(auth: AuthClient, password: str) ->
     assert response.status_code == 400
     assert response.json()["error_code"] == "INVALID_PARAMETER_VALUE"
     assert auth.call((username, password), "GET", API + "users/current").status_code == 401
+    form = auth.anonymous().post(SIGN_IN, json={"username": username, "password": password})
+    assert form.status_code == 401 and "set-cookie" not in form.headers
     for_admin = "admin-admin" if password == username else password  # the same kinds of weak
     change = {"username": "admin", "password": for_admin, "current_password": ADMIN[1]}
     assert auth.call(ADMIN, "PATCH", API + "users/update-password", change).status_code == 400
@@ -193,3 +204,26 @@ def test_changing_your_own_password_needs_the_current_one(auth: AuthClient) -> N
     assert auth.call(user, "PATCH", API + "users/update-password", right).status_code == 200
     assert auth.call(user, "GET", API + "users/current").status_code == 401
     assert auth.call(("frank", new["password"]), "GET", API + "users/current").status_code == 200
+
+
+def _user_status(auth: AuthClient, username: str) -> int:
+    return int(auth.call(ADMIN, "GET", API + "users/get", {"username": username}).status_code)
+
+
+def test_sign_up_through_the_cookie_needs_the_token(auth: AuthClient) -> None:
+    """CVE-2025-1473: a forged sign-up (user creation) riding an admin's browser sign-in."""
+    client = auth.anonymous()
+    value, token = sign_in(client, ADMIN)
+    body = {"username": "mallory", "password": "mallorys-password-1"}
+    for headers in (with_cookie(value), with_cookie(value, **{"x-csrf-token": "forged"})):
+        response = client.post("/ajax-api/2.0/mlflow/users/create", json=body, headers=headers)
+        assert response.status_code == 403
+        assert "mallory" not in response.text
+    assert _user_status(auth, "mallory") == 404
+    done = client.post(
+        "/ajax-api/2.0/mlflow/users/create",
+        json=body,
+        headers=with_cookie(value, **{"x-csrf-token": token}),
+    )
+    assert done.status_code == 200
+    assert _user_status(auth, "mallory") == 200

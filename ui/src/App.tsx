@@ -1,4 +1,5 @@
 import { Link, Navigate, Route, Routes, useLocation } from "react-router-dom";
+import { AuthGate, useAuth } from "./components/AuthGate";
 import { ErrorBoundary } from "./components/ErrorBoundary";
 import { ComparePage } from "./pages/ComparePage";
 import { ExperimentPage } from "./pages/ExperimentPage";
@@ -13,6 +14,14 @@ import { TracePage } from "./pages/TracePage";
 import { TracesPage } from "./pages/TracesPage";
 
 export function App() {
+  return (
+    <AuthGate>
+      <Shell />
+    </AuthGate>
+  );
+}
+
+function Shell() {
   const location = useLocation();
   return (
     <div className="app">
@@ -24,6 +33,7 @@ export function App() {
           <Link to="/experiments">Experiments</Link>
           <Link to="/models">Models</Link>
         </nav>
+        <SignedInAs />
       </header>
       <main>
         <ErrorBoundary resetKey={location.pathname}>
@@ -45,6 +55,20 @@ export function App() {
         </ErrorBoundary>
       </main>
     </div>
+  );
+}
+
+/** The signed-in user and the sign-out button (nothing when the server runs without auth). */
+function SignedInAs() {
+  const { user, signOut } = useAuth();
+  if (!user) return null;
+  return (
+    <span className="who">
+      {user.username}
+      <button type="button" onClick={() => void signOut()}>
+        Sign out
+      </button>
+    </span>
   );
 }
 

@@ -27,7 +27,7 @@ async def server_info(request: Request) -> Response:
     artifacts = artifact_capabilities(request)
     return json_response(
         {
-            "store_type": "SqlStore",
+            "store_type": "SqlStore" if request.app.state.stores.db is not None else "FileStore",
             "server": "runhub",
             "runhub_version": __version__,
             "workspaces_enabled": False,

@@ -4,6 +4,7 @@ UI's ``/get-artifact`` download (§1.21)."""
 from __future__ import annotations
 
 from typing import Any
+from urllib.parse import urlparse
 
 from starlette.concurrency import run_in_threadpool
 from starlette.requests import Request
@@ -16,6 +17,7 @@ from runhub.api.runs import run_id_of
 from runhub.api.wire import Field
 from runhub.artifacts.locations import destination_path
 from runhub.artifacts.paths import clean_path, join_paths
+from runhub.artifacts.store import ArtifactStore
 from runhub.errors import InvalidParameter, NotImplementedYet
 from runhub.store.stores import Stores
 
@@ -43,10 +45,21 @@ def run_artifact_root(stores: Stores, run_id: str) -> tuple[str, str]:
     return uri, root
 
 
+def readable_run_artifacts(stores: Stores, run_id: str) -> tuple[str, ArtifactStore, str]:
+    """Like :func:`run_artifact_root`, also finding artifacts in a file store's run folders."""
+    if stores.run_folders is not None:
+        uri = stores.runs.get_run(run_id).info.artifact_uri
+        root = destination_path(uri, stores.run_folders.uri)
+        if root is not None and urlparse(uri).scheme in ("", "file"):
+            return uri, stores.run_folders, root
+    uri, root = run_artifact_root(stores, run_id)
+    return uri, stores.artifacts, root
+
+
 def list_run_artifacts(stores: Stores, msg: dict[str, Any]) -> dict[str, Any]:
-    uri, root = run_artifact_root(stores, run_id_of(msg))
+    uri, store, root = readable_run_artifacts(stores, run_id_of(msg))
     sub = clean_path(msg["path"] or "")
-    entries = stores.artifacts.list_dir(join_paths(root, sub))
+    entries = store.list_dir(join_paths(root, sub))
     out: dict[str, Any] = {"root_uri": uri}
     if entries:
         out["files"] = entries_json(entries, sub)
@@ -96,8 +109,8 @@ async def get_artifact(request: Request) -> Response:
     query = request.query_params
     run_id = run_id_of({"run_id": query.get("run_id"), "run_uuid": query.get("run_uuid")})
     stores: Stores = request.app.state.stores
-    _, root = await run_in_threadpool(run_artifact_root, stores, run_id)
+    _, store, root = await run_in_threadpool(readable_run_artifacts, stores, run_id)
     path = clean_path(query.get("path", ""))
     if not path:
         raise InvalidParameter("Missing value for required parameter 'path'.")
-    return await send_file(request, stores.artifacts, join_paths(root, path))
+    return await send_file(request, store, join_paths(root, path))

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import click
 
-from runhub.cli.errors import run_or_fail
+from runhub.cli.errors import fail, run_or_fail
+from runhub.store.file.layout import file_store_root
 from runhub.store.migrate import head_revision, schema_state, upgrade
 from runhub.store.sql.db import Database
 
@@ -18,6 +19,11 @@ def db() -> None:
 @click.argument("uri")
 def upgrade_command(uri: str) -> None:
     """Apply the schema migrations to the database at URI (take a backup first)."""
+    if file_store_root(uri) is not None:
+        fail(
+            f"{uri!r} is a file store (an mlruns directory), which has no schema to upgrade; "
+            "give a database URI such as sqlite:///mlflow.db"
+        )
 
     def run() -> str:
         database = Database(uri)

@@ -15,6 +15,8 @@ from runhub.errors import RunhubError, StartupError
 from runhub.lifecycle.artifact_cleanup import ArtifactCleaner
 from runhub.lifecycle.durations import parse_age
 from runhub.lifecycle.gc import GcPlan, GcResult, plan_gc, run_gc
+from runhub.store.file.gc import plan_file_gc, run_file_gc
+from runhub.store.file.layout import file_store_root, open_mlruns_tree
 from runhub.store.migrate import schema_state
 from runhub.store.sql.db import Database
 
@@ -49,7 +51,7 @@ def open_current_database(uri: str) -> Database:
     envvar=["MLFLOW_BACKEND_STORE_URI", "MLFLOW_TRACKING_URI"],
     default=DEFAULT_BACKEND_STORE_URI,
     show_default=True,
-    help="runhub's database.",
+    help="runhub's database, or an mlruns directory (file store).",
 )
 @click.option(
     "--artifacts-destination",
@@ -90,21 +92,26 @@ def gc(
         fail(f"--experiment-ids: experiment ids are integers, got {experiment_ids!r}")
     exp_ids = None if raw_exp_ids is None else [int(e) for e in raw_exp_ids]
 
+    def cleaner() -> ArtifactCleaner:
+        s3 = s3_settings_from_environment()
+        return ArtifactCleaner(
+            open_artifact_store(artifacts_destination, s3["s3_endpoint_url"], s3["s3_ignore_tls"]),
+            s3["s3_endpoint_url"],
+            s3["s3_ignore_tls"],
+        )
+
     def run() -> tuple[GcPlan, GcResult | None]:
+        root = file_store_root(backend_store_uri)
+        if root is not None:  # a file store: deleted runs and the experiments in .trash
+            tree = open_mlruns_tree(root)
+            plan = plan_file_gc(tree, age, _ids(run_ids), _ids(logged_model_ids), exp_ids)
+            return plan, None if dry_run else run_file_gc(tree, plan, cleaner())
         db = open_current_database(backend_store_uri)
         try:
             plan = plan_gc(db, age, _ids(run_ids), _ids(logged_model_ids), exp_ids)
             if dry_run:
                 return plan, None
-            s3 = s3_settings_from_environment()
-            cleaner = ArtifactCleaner(
-                open_artifact_store(
-                    artifacts_destination, s3["s3_endpoint_url"], s3["s3_ignore_tls"]
-                ),
-                s3["s3_endpoint_url"],
-                s3["s3_ignore_tls"],
-            )
-            return plan, run_gc(db, plan, cleaner)
+            return plan, run_gc(db, plan, cleaner())
         finally:
             db.dispose()
 

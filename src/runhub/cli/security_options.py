@@ -71,15 +71,18 @@ def security_settings(kw: dict[str, Any]) -> dict[str, Any]:
         "max_request_body_size": kw["max_request_body_size"],
         "app_name": kw["app_name"],
         "auth_config_path": os.environ.get("MLFLOW_AUTH_CONFIG_PATH") or None,
+        "server_secret_key": os.environ.get("MLFLOW_FLASK_SERVER_SECRET_KEY") or None,
     }
 
 
 def prepare_auth_if_enabled(settings: Settings) -> None:
-    """With ``--app-name basic-auth``: create or upgrade the auth database and first admin."""
+    """With ``--app-name basic-auth``: create or upgrade the auth database and first admin,
+    then check the secret that signs the web UI's sign-in cookie (as MLflow does, in that order)."""
     if settings.app_name != "basic-auth":
         return
     from runhub.security.auth.config import load_auth_config
-    from runhub.security.auth.service import prepare_auth
+    from runhub.security.auth.service import check_secret_key, prepare_auth
 
     uri = run_or_fail("", lambda: load_auth_config(settings.auth_config_path)).database_uri
     run_or_fail(uri, lambda: prepare_auth(settings.auth_config_path))
+    run_or_fail("", lambda: check_secret_key(settings.server_secret_key))

@@ -29,9 +29,11 @@ from runhub.config import (
     DEFAULT_BACKEND_STORE_URI,
     Settings,
 )
+from runhub.store.file.layout import file_store_root
 from runhub.store.migrate import ensure_schema
 from runhub.store.sql.db import Database
 from runhub.store.sql.experiments import SqlExperimentStore
+from runhub.store.stores import prepare_file_store
 
 
 def _check_port(host: str, port: int) -> None:
@@ -47,7 +49,14 @@ def _check_port(host: str, port: int) -> None:
 
 
 def prepare_database(settings: Settings) -> None:
-    """Create an empty database, refuse an outdated one, and make sure 'Default' exists."""
+    """Create an empty database, refuse an outdated one, and make sure 'Default' exists.
+
+    A file store (an mlruns directory) is created with 'Default' when it does not exist.
+    """
+    root = file_store_root(settings.backend_store_uri)
+    if root is not None:
+        run_or_fail(settings.backend_store_uri, lambda: prepare_file_store(settings, root))
+        return
 
     def run() -> None:
         db = Database(settings.backend_store_uri)
@@ -99,7 +108,8 @@ def server_options(fn: Any) -> Any:
             envvar=["MLFLOW_BACKEND_STORE_URI", "MLFLOW_TRACKING_URI"],
             default=DEFAULT_BACKEND_STORE_URI,
             show_default=True,
-            help="Database URL of the tracking store (sqlite, postgresql, mysql, mssql). "
+            help="Database URL of the tracking store (sqlite, postgresql, mysql, mssql), or an "
+            "mlruns directory (path or file: URI) for the file store (tracking only). "
             "Env: MLFLOW_BACKEND_STORE_URI, then MLFLOW_TRACKING_URI.",
         ),
         click.option(

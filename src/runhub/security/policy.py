@@ -230,6 +230,10 @@ PROTOCOL_RULES: dict[tuple[str, str], Rule] = {
     ("DELETE", "/3.0/mlflow/roles/unassign"): ADMIN,
     ("GET", "/3.0/mlflow/users/roles/list"): ADMIN,
     ("GET", "/3.0/mlflow/roles/users/list"): ADMIN,
+    # The web UI's sign-in form: checks the password itself, under the login lock-out.
+    ("POST", "/2.0/runhub/auth/sign-in"): PUBLIC,
+    ("POST", "/2.0/runhub/auth/sign-out"): PUBLIC,  # only removes the caller's cookie
+    ("GET", "/2.0/runhub/auth/status"): SIGNED_IN,
 }
 
 # At the root, outside /api and /ajax-api.
@@ -242,11 +246,12 @@ ROOT_RULES: dict[tuple[str, str], Rule] = {
     ("GET", "/metrics"): SIGNED_IN,
     # Each GraphQL field checks READ on what it reads; searches are filtered like REST.
     ("POST", "/graphql"): SIGNED_IN,
-    # The web app: its assets hold no data; the page itself asks the browser to sign in.
+    # The web app: its page and assets hold no data; it shows its sign-in form when the API
+    # answers 401 (no browser Basic prompt).
     ("GET", "/static-files/{}"): PUBLIC,
     ("GET", "/favicon.ico"): PUBLIC,
-    ("GET", "/"): SIGNED_IN,
-    ("GET", "<AppFallback>"): SIGNED_IN,
+    ("GET", "/"): PUBLIC,
+    ("GET", "<AppFallback>"): PUBLIC,
 }
 
 _PARAM = re.compile(r"\{[^}]*\}")

@@ -28,10 +28,16 @@ async def send_text(
     await send_raw(send, status, text.encode(), b"text/plain; charset=utf-8", extra)
 
 
-async def send_error(send: Send, status: int, error_code: str, message: str) -> None:
+async def send_error(
+    send: Send,
+    status: int,
+    error_code: str,
+    message: str,
+    extra: list[tuple[bytes, bytes]] | None = None,
+) -> None:
     """An error in the MLflow JSON shape (``{"error_code", "message"}``)."""
     body = orjson.dumps({"error_code": error_code, "message": message})
-    await send_raw(send, status, body, b"application/json")
+    await send_raw(send, status, body, b"application/json", extra)
 
 
 def header(scope: Scope, name: bytes) -> str:

@@ -58,6 +58,20 @@ export type Fetcher = (input: string, init?: RequestInit) => Promise<Response>;
 
 let fetcher: Fetcher = (input, init) => fetch(input, init);
 
+// The CSRF token of the browser's sign-in (basic-auth servers): every write carries it, since
+// the server refuses a cookie-authenticated write without it. Null when there is none.
+let csrfToken: string | null = null;
+let unauthenticated: (() => void) | null = null;
+
+export function setCsrfToken(token: string | null): void {
+  csrfToken = token;
+}
+
+/** Call `listener` whenever the server answers 401 (the sign-in form takes over). */
+export function onUnauthenticated(listener: (() => void) | null): void {
+  unauthenticated = listener;
+}
+
 /** Swap the transport (tests pass a fake; the app keeps the browser's fetch). */
 export function setFetcher(next: Fetcher): void {
   fetcher = next;
@@ -72,6 +86,7 @@ async function send<T>(url: string, init: RequestInit): Promise<T> {
     throw new ApiError(0, "NETWORK_ERROR", `Cannot reach the server (${reason}).`);
   }
   const body = await response.text();
+  if (response.status === 401) unauthenticated?.();
   if (!response.ok) throw errorFromResponse(response.status, response.statusText, body);
   if (!body.trim()) return {} as T;
   try {
@@ -96,11 +111,9 @@ export function sendJson<T>(
   body: unknown,
   root: string = API_ROOT,
 ): Promise<T> {
-  return send<T>(`${root}${path}`, {
-    method,
-    headers: { "Content-Type": "application/json", Accept: "application/json" },
-    body: JSON.stringify(body),
-  });
+  const headers: Record<string, string> = { "Content-Type": "application/json", Accept: "application/json" };
+  if (csrfToken) headers["X-CSRF-Token"] = csrfToken;
+  return send<T>(`${root}${path}`, { method, headers, body: JSON.stringify(body) });
 }
 
 export function post<T>(path: string, body: unknown, root: string = API_ROOT): Promise<T> {

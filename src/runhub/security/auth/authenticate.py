@@ -1,9 +1,10 @@
 """Who is making a request: HTTP Basic or a bearer access token, checked against the store.
 
 Password hashes are deliberately slow (argon2), so a successful check is remembered for a
-short time in this process, keyed by a keyed hash of the credential (never the password).
-Deleting a user or changing their admin flag takes effect at once, because the user row is
-read on every request; a changed password stops working on other workers within the TTL.
+short time in this process, keyed by a keyed hash of the credential (never the password),
+together with the stored hash it was checked against. The user row is read on every request,
+so deleting a user, changing their admin flag or changing their password takes effect at once
+on every worker and replica: a remembered check counts only while the stored hash is the same.
 """
 
 from __future__ import annotations
@@ -26,36 +27,37 @@ CREDENTIAL_CACHE_MAX = 10_000
 
 
 class CredentialCache:
-    """Recently verified (username, password) pairs → user id, for ``ttl`` seconds."""
+    """Recently verified (username, password) pairs → (user id, password hash checked), for
+    ``ttl`` seconds."""
 
     def __init__(self, ttl: float = CREDENTIAL_CACHE_TTL_S) -> None:
         self.ttl = ttl
         self._key = secrets.token_bytes(32)
-        self._entries: dict[bytes, tuple[int, float]] = {}
+        self._entries: dict[bytes, tuple[int, str, float]] = {}
         self._lock = threading.Lock()
 
     def _digest(self, username: str, password: str) -> bytes:
         message = username.encode() + b"\0" + password.encode()
         return hmac.new(self._key, message, hashlib.sha256).digest()
 
-    def get(self, username: str, password: str) -> int | None:
+    def get(self, username: str, password: str) -> tuple[int, str] | None:
         digest = self._digest(username, password)
         with self._lock:
             entry = self._entries.get(digest)
-        if entry is None or entry[1] < time.monotonic():
+        if entry is None or entry[2] < time.monotonic():
             return None
-        return entry[0]
+        return entry[0], entry[1]
 
-    def put(self, username: str, password: str, user_id: int) -> None:
+    def put(self, username: str, password: str, user_id: int, password_hash: str) -> None:
         digest = self._digest(username, password)
         with self._lock:
             if len(self._entries) >= CREDENTIAL_CACHE_MAX:
                 self._entries.clear()
-            self._entries[digest] = (user_id, time.monotonic() + self.ttl)
+            self._entries[digest] = (user_id, password_hash, time.monotonic() + self.ttl)
 
     def forget_user(self, user_id: int) -> None:
         with self._lock:
-            for digest in [d for d, (uid, _) in self._entries.items() if uid == user_id]:
+            for digest in [d for d, (uid, _, _) in self._entries.items() if uid == user_id]:
                 del self._entries[digest]
 
 
@@ -87,12 +89,14 @@ def basic_or_token(headers: Mapping[str, str], store: AuthStore) -> User | None:
     username, password = credentials
     cached = _cache.get(username, password)
     if cached is not None:
-        user = store.user_by_id(cached)
-        if user is not None and user.username == username:
-            return user
-    user = store.check_password(username, password)
-    if user is not None:
-        _cache.put(username, password, user.id)
+        found = store.user_and_hash(cached[0])
+        if found is not None and found[0].username == username and found[1] == cached[1]:
+            return found[0]
+    verified = store.verify_password(username, password)
+    if verified is None:
+        return None
+    user, password_hash = verified
+    _cache.put(username, password, user.id, password_hash)
     return user
 
 

@@ -24,6 +24,41 @@ class AuthConfig:
     admin_username: str = "admin"
     admin_password: str | None = None
     authorization_function: str = DEFAULT_AUTHORIZATION_FUNCTION
+    # The web UI's sign-in cookie, and the lock-out after failed logins (form and Basic).
+    signin_max_age_seconds: int = 12 * 3600
+    max_failed_logins: int = 10
+    max_failed_logins_per_address: int = 100
+    failed_login_window_seconds: int = 900
+    login_lockout_seconds: int = 900
+
+
+# Whole-number settings of the [mlflow] section: (name, smallest allowed value).
+_COUNTS = (
+    ("signin_max_age_seconds", 60),
+    ("max_failed_logins", 1),
+    ("max_failed_logins_per_address", 1),
+    ("failed_login_window_seconds", 1),
+    ("login_lockout_seconds", 1),
+)
+
+
+def _counts(values: Mapping[str, str]) -> dict[str, int]:
+    """The whole-number settings present in ``values``; StartupError for a bad one."""
+    out: dict[str, int] = {}
+    for name, smallest in _COUNTS:
+        if not values.get(name):
+            continue
+        try:
+            number = int(values[name])
+        except ValueError:
+            number = smallest - 1
+        if number < smallest:
+            raise StartupError(
+                f"auth config: {name} must be a whole number of at least {smallest}, "
+                f"not {values[name]!r}"
+            )
+        out[name] = number
+    return out
 
 
 def load_auth_config(path: str | None, environ: Mapping[str, str] | None = None) -> AuthConfig:
@@ -59,6 +94,7 @@ def load_auth_config(path: str | None, environ: Mapping[str, str] | None = None)
         or values.get("admin_password")
         or None,
         authorization_function=function,
+        **_counts(values),
     )
 
 

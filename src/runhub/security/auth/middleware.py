@@ -1,6 +1,8 @@
 """Authentication and authorisation of every request, by the route's rule in ``policy``.
 
-Public routes pass; everything else needs a user (401 with a Basic challenge otherwise).
+Public routes pass; everything else needs a user: 401 with a Basic challenge for API clients,
+a JSON 401 without one for the web UI (its sign-in form takes over; no browser prompt), 429
+while a login is locked out. A write authenticated by the sign-in cookie needs its CSRF token.
 A route with no rule is refused (deny by default). Resource rules read the resource from
 the request before the app sees it; the body is read once and replayed to the app.
 """
@@ -18,7 +20,11 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from runhub.api.endpoint import decode_json
 from runhub.errors import InvalidParameter, NotFound
+from runhub.security.auth.cookie import cookie_path, set_cookie_header
+from runhub.security.auth.csrf import CSRF_HEADER, CSRF_REFUSED
 from runhub.security.auth.follow_up import follow_up
+from runhub.security.auth.identify import Identity, identify, signin_cookie
+from runhub.security.auth.login_limits import LOCKED_OUT, client_address
 from runhub.security.auth.resources import RequestFacts, Unlocatable, locate
 from runhub.security.auth.service import AuthService
 from runhub.security.auth.store import User
@@ -37,8 +43,10 @@ UNAUTHENTICATED_BODY = (
     b"on how to authenticate."
 )
 CHALLENGE = [(b"www-authenticate", b'Basic realm="mlflow"')]
+SIGN_IN_NEEDED = "You are not signed in, or your sign-in has expired: sign in again."
 DENIED = "Permission denied"
 USER_KEY = "runhub.user"
+CLAIMS_KEY = "runhub.signin"
 # Locators that read only the path or headers: the body (maybe a large upload) is not touched.
 _BODYLESS = {
     Locate.ARTIFACT_PATH,
@@ -81,10 +89,19 @@ class AuthMiddleware:
             await self.app(scope, receive, send)
             return
         headers = {k.decode("latin-1"): v.decode("latin-1") for k, v in scope["headers"]}
-        user = await run_in_threadpool(self.service.authenticate, headers, self.service.store)
+        address = client_address(scope.get("client"))
+        identity = await run_in_threadpool(identify, self.service, headers, address)
+        user = identity.user
         if user is None:
-            await send_raw(send, 401, UNAUTHENTICATED_BODY, b"text/html; charset=utf-8", CHALLENGE)
+            await self._refuse(scope, send, headers, identity)
             return
+        if identity.claims is not None:
+            if not self.service.csrf.accepts(
+                scope["method"], identity.claims, headers.get(CSRF_HEADER, "")
+            ):
+                await send_error(send, 403, "PERMISSION_DENIED", CSRF_REFUSED)
+                return
+            scope.setdefault("state", {})[CLAIMS_KEY] = identity.claims
         scope.setdefault("state", {})[USER_KEY] = user
         if hit is None:  # no such route: the app answers 404 or 405
             await self.app(scope, receive, send)
@@ -111,6 +128,27 @@ class AuthMiddleware:
         # Searches name no single resource: their queries keep only what the user may read.
         with visibility_scope(await run_in_threadpool(self.service.visibility, user)):
             await self.app(scope, receive, send)
+
+    async def _refuse(
+        self, scope: Scope, send: Send, headers: dict[str, str], identity: Identity
+    ) -> None:
+        """429 for a locked-out login; else 401: the web UI (its ajax calls, or a request
+        with the sign-in cookie) gets JSON and no Basic challenge, API clients get both."""
+        if identity.retry_after is not None:
+            wait = identity.retry_after
+            extra = [(b"retry-after", str(wait).encode())]
+            await send_error(send, 429, "RESOURCE_EXHAUSTED", LOCKED_OUT.format(wait), extra)
+            return
+        ajax = scope["path"].startswith(self.static_prefix + "/ajax-api/")
+        if not ajax and signin_cookie(headers) is None:
+            await send_raw(send, 401, UNAUTHENTICATED_BODY, b"text/html; charset=utf-8", CHALLENGE)
+            return
+        extra = []
+        if identity.stale_cookie:
+            path = cookie_path(self.static_prefix)
+            expired = set_cookie_header("", 0, path, scope.get("scheme") == "https")
+            extra.append((b"set-cookie", expired))
+        await send_error(send, 401, "UNAUTHENTICATED", SIGN_IN_NEEDED, extra)
 
     async def _authorize(
         self,

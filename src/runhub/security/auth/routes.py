@@ -6,6 +6,7 @@ from starlette.routing import BaseRoute, Route
 
 from runhub.security.auth import api
 from runhub.security.auth.roles_api import ROLE_TABLE
+from runhub.security.auth.signin import SIGNIN_TABLE
 
 _EXPERIMENT = api.legacy_permissions("experiment", "experiment_id")
 _MODEL = api.legacy_permissions("registered_model", "name")
@@ -41,7 +42,14 @@ AUTH_TABLE: list[tuple[str, str, api.Handler]] = [
 def auth_routes() -> list[BaseRoute]:
     """One route per path and prefix (each path here has a single method)."""
     return [
-        Route(prefix + path, api.endpoint(handler), methods=[method])
-        for prefix in ("/api", "/ajax-api")
-        for method, path, handler in [*AUTH_TABLE, *ROLE_TABLE]
+        *(
+            Route(prefix + path, api.endpoint(handler), methods=[method])
+            for prefix in ("/api", "/ajax-api")
+            for method, path, handler in [*AUTH_TABLE, *ROLE_TABLE]
+        ),
+        *(
+            Route(prefix + path, signin_endpoint, methods=[method])
+            for prefix in ("/api", "/ajax-api")
+            for method, path, signin_endpoint in SIGNIN_TABLE
+        ),
     ]

@@ -10,7 +10,11 @@ from runhub.config import Settings
 from runhub.errors import StartupError
 from runhub.security.auth.authenticate import Authenticator, load_authenticator
 from runhub.security.auth.config import AuthConfig, bootstrap_password, load_auth_config
+from runhub.security.auth.cookie import CookieSigner
+from runhub.security.auth.csrf import CsrfTokens
+from runhub.security.auth.login_limits import LoginLimiter, LoginLimits
 from runhub.security.auth.migrate import upgrade_auth_schema
+from runhub.security.auth.sign_outs import SignOuts
 from runhub.security.auth.store import RESOURCE_TYPES, AuthStore, User
 from runhub.security.permissions import Level
 from runhub.security.visibility import Visibility, compute
@@ -18,12 +22,18 @@ from runhub.store.sql.db import Database
 
 log = logging.getLogger("runhub.security")
 
+SECRET_KEY_ENV = "MLFLOW_FLASK_SERVER_SECRET_KEY"
+
 
 @dataclass(frozen=True)
 class AuthService:
     store: AuthStore
     config: AuthConfig
     authenticate: Authenticator
+    cookies: CookieSigner
+    csrf: CsrfTokens
+    limiter: LoginLimiter
+    sign_outs: SignOuts
 
     def level(self, user: User, resource_type: str, resource_id: str) -> Level:
         """The user's permission on one experiment or registered model."""
@@ -64,18 +74,46 @@ def prepare_auth(config_path: str | None) -> None:
         db.dispose()
 
 
-def open_auth(config_path: str | None) -> AuthService:
-    """The auth service for a server whose auth database is prepared."""
+def check_secret_key(secret_key: str | None) -> str:
+    """The secret that signs sign-in cookies; StartupError (one line) when it is unset."""
+    if not secret_key:
+        raise StartupError(
+            f"basic auth needs a static secret key for its sign-in cookie and CSRF protection: "
+            f"set {SECRET_KEY_ENV} to a long random string, the same on every worker and "
+            "replica (e.g. the output of: python -c 'import secrets; print(secrets.token_hex(32))')"
+        )
+    return secret_key
+
+
+def open_auth(config_path: str | None, secret_key: str | None) -> AuthService:
+    """The auth service for a server whose auth database is prepared; StartupError when the
+    config or the secret key is unusable."""
     config = load_auth_config(config_path)
+    secret = check_secret_key(secret_key)
     try:
         authenticate = load_authenticator(config.authorization_function)
     except ValueError as exc:
         raise StartupError(str(exc)) from None
-    return AuthService(AuthStore(Database(config.database_uri)), config, authenticate)
+    db = Database(config.database_uri)
+    limits = LoginLimits(
+        max_failures=config.max_failed_logins,
+        max_failures_per_address=config.max_failed_logins_per_address,
+        window_s=config.failed_login_window_seconds,
+        lockout_s=config.login_lockout_seconds,
+    )
+    return AuthService(
+        AuthStore(db),
+        config,
+        authenticate,
+        CookieSigner(secret, config.signin_max_age_seconds),
+        CsrfTokens(secret),
+        LoginLimiter(db, limits),
+        SignOuts(db),
+    )
 
 
 def auth_if_enabled(settings: Settings) -> AuthService | None:
     """The auth service when the server runs ``--app-name basic-auth``, else None."""
     if settings.app_name != "basic-auth":
         return None
-    return open_auth(settings.auth_config_path)
+    return open_auth(settings.auth_config_path, settings.server_secret_key)

@@ -112,19 +112,30 @@ class AuthStore:
             row = conn.execute(select(t.users).where(t.users.c.id == user_id)).first()
         return _user(row) if row else None
 
+    def user_and_hash(self, user_id: int) -> tuple[User, str] | None:
+        """The user and their password hash (for the sign-in cookie's fingerprint), or None."""
+        with self.db.read() as conn:
+            row = conn.execute(select(t.users).where(t.users.c.id == user_id)).first()
+        return (_user(row), str(row.password_hash)) if row else None
+
     def list_users(self) -> list[User]:
         with self.db.read() as conn:
             return [_user(r) for r in conn.execute(select(t.users).order_by(t.users.c.id))]
 
     def check_password(self, username: str, password: str) -> User | None:
         """The user whose password this is, or None (same work whether or not the user exists)."""
+        verified = self.verify_password(username, password)
+        return verified[0] if verified else None
+
+    def verify_password(self, username: str, password: str) -> tuple[User, str] | None:
+        """The user whose password this is and the hash it was checked against, or None."""
         with self.db.read() as conn:
             row = conn.execute(select(t.users).where(t.users.c.username == username)).first()
         stored = str(row.password_hash) if row else DUMMY_HASH
         valid = verify_password(stored, password)
         if row is None or not valid or password.lower() in KNOWN_WEAK:
             return None
-        return _user(row)
+        return _user(row), stored
 
     def update_password(self, username: str, password: str) -> None:
         problem = password_problem(password, username)

@@ -80,3 +80,24 @@ role_assignments = Table(
     Column("role_id", _ID, ForeignKey("auth_roles.id", ondelete="CASCADE"), nullable=False),
     UniqueConstraint("user_id", "role_id"),
 )
+
+# Failed logins per username and per client address, shared by every worker and replica.
+# ``subject`` is a SHA-256 of "user:<name>" or "addr:<ip>": names typed by mistake (often a
+# password) are not stored in clear.
+login_failures = Table(
+    "auth_login_failures",
+    metadata,
+    Column("subject", String(64), primary_key=True),
+    Column("failures", Integer, nullable=False),
+    Column("window_start", BigInteger, nullable=False),
+    Column("locked_until", BigInteger, nullable=False),
+)
+
+# Sign-in cookies ended by sign-out before they expire: the cookie's random nonce, kept until
+# the cookie would have expired anyway. A stolen copy of a signed-out cookie is refused.
+signed_out = Table(
+    "auth_signed_out",
+    metadata,
+    Column("nonce", String(64), primary_key=True),
+    Column("expires_at", BigInteger, nullable=False),
+)

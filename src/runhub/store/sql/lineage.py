@@ -28,7 +28,8 @@ CONTEXT_TAG = "mlflow.data.context"
 MAX_SEARCH_DATASET_EXPERIMENTS = 20
 
 
-def _validate_input(item: DatasetInput) -> None:
+def validate_dataset_input(item: DatasetInput) -> None:
+    """Required fields and length limits of a dataset input (every backend checks these)."""
     d = item.dataset
     if not d.name:
         raise InvalidParameter("Missing value for required parameter 'dataset.name'.")
@@ -61,7 +62,7 @@ class SqlLineageStore:
         self, run_id: str, inputs: Sequence[DatasetInput], models: Sequence[ModelInput]
     ) -> None:
         for item in inputs:
-            _validate_input(item)
+            validate_dataset_input(item)
 
         def write(conn: Connection) -> None:
             row = active_run_row(conn, run_id)
