@@ -1,4 +1,5 @@
 import { Link, Navigate, Route, Routes, useLocation } from "react-router-dom";
+import { hasDatabase, serverInfo } from "./api/serverInfo";
 import { AuthGate, useAuth } from "./components/AuthGate";
 import { ErrorBoundary } from "./components/ErrorBoundary";
 import { ComparePage } from "./pages/ComparePage";
@@ -12,6 +13,7 @@ import { RunPage } from "./pages/RunPage";
 import { RunRedirect } from "./pages/RunRedirect";
 import { TracePage } from "./pages/TracePage";
 import { TracesPage } from "./pages/TracesPage";
+import { useAsync } from "./lib/useAsync";
 
 export function App() {
   return (
@@ -23,6 +25,7 @@ export function App() {
 
 function Shell() {
   const location = useLocation();
+  const info = useAsync(serverInfo, []);
   return (
     <div className="app">
       <header className="topbar">
@@ -31,7 +34,8 @@ function Shell() {
         </Link>
         <nav>
           <Link to="/experiments">Experiments</Link>
-          <Link to="/models">Models</Link>
+          {/* A file store has no model registry. */}
+          {hasDatabase(info.data) && <Link to="/models">Models</Link>}
         </nav>
         <SignedInAs />
       </header>
