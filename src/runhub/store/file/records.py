@@ -34,7 +34,7 @@ from runhub.store.file.files import (
     read_yaml,
 )
 from runhub.store.file.layout import DATASETS, INPUTS, METRICS, OUTPUTS, PARAMS, TAGS
-from runhub.store.sql.runs import RUN_NAME_TAG
+from runhub.store.new_run import RUN_NAME_TAG
 
 STATUS_NUMBERS = {name: number for number, name in RUN_STATUS_NUMBERS.items()}
 NAN = float("nan")

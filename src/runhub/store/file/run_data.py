@@ -24,7 +24,7 @@ from runhub.store.file.files import (
 )
 from runhub.store.file.layout import METRICS, PARAMS, TAGS, MlrunsTree
 from runhub.store.file.runs import active_run_dir, write_run_meta
-from runhub.store.sql.runs import RUN_NAME_TAG
+from runhub.store.new_run import RUN_NAME_TAG
 from runhub.validation import (
     MAX_PARAM_VAL_LENGTH,
     MAX_TAG_VAL_LENGTH,

@@ -27,10 +27,8 @@ from runhub.store.file.records import (
     read_run,
     run_info_of,
 )
-from runhub.store.run_names import random_run_name
+from runhub.store.new_run import RUN_NAME_TAG, check_new_run, require_active_experiment
 from runhub.store.sql.experiments import now_ms
-from runhub.store.sql.runs import RUN_NAME_TAG, USER_TAG
-from runhub.validation import MAX_TAG_VAL_LENGTH, fit_value, validate_key
 
 LOCAL_SOURCE_TYPE = 4  # MLflow's SourceType.LOCAL, written for older readers
 
@@ -71,31 +69,17 @@ class FileRunStore:
         tags_in: Sequence[RunTag],
         run_name: str | None,
     ) -> Run:
-        tag_values: dict[str, str] = {}
-        for tag in tags_in:
-            validate_key(tag.key, "Tag")
-            tag_values[tag.key] = fit_value(tag.value, MAX_TAG_VAL_LENGTH, "value", self.truncate)
-        tagged_name = tag_values.get(RUN_NAME_TAG)
-        if run_name and tagged_name is not None and tagged_name != run_name:
-            raise InvalidParameter(
-                f"Both 'run_name' argument and 'mlflow.runName' tag are specified, but with "
-                f"different values (run_name='{run_name}', mlflow.runName='{tagged_name}')."
-            )
+        new = check_new_run(tags_in, run_name, user_id, self.truncate)
+        tag_values, name = new.tags, new.name
         exp_dir = self.tree.existing_experiment_dir(experiment_id)
         experiment = read_experiment(exp_dir)
-        if experiment.lifecycle_stage != LifecycleStage.ACTIVE:
-            raise InvalidParameter(
-                f"The experiment {experiment_id} must be in the 'active' state. "
-                f"Current state is {experiment.lifecycle_stage}."
-            )
-        name = run_name or tagged_name or random_run_name()
-        tag_values[RUN_NAME_TAG] = name
+        require_active_experiment(experiment_id, experiment.lifecycle_stage)
         run_id = uuid.uuid4().hex
         info = RunInfo(
             run_id=run_id,
             experiment_id=exp_dir.name,
             run_name=name,
-            user_id=user_id if user_id is not None else tag_values.get(USER_TAG, ""),
+            user_id=new.user_id,
             status=RunStatus.RUNNING.value,
             start_time=start_time if start_time is not None else now_ms(),
             end_time=None,

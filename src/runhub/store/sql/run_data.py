@@ -14,9 +14,9 @@ from sqlalchemy.engine import Connection
 
 from runhub.entities import Metric, Param, RunTag
 from runhub.errors import InvalidParameter, NotFound
+from runhub.store.new_run import RUN_NAME_TAG
 from runhub.store.sql.db import Database
 from runhub.store.sql.run_rows import RunRow, active_run_row
-from runhub.store.sql.runs import RUN_NAME_TAG
 from runhub.store.sql.upsert import insert_ignore_rows, upsert
 from runhub.store.tables import metric_points, metric_series, params, runs, tags
 from runhub.validation import (

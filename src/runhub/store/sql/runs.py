@@ -18,18 +18,18 @@ from runhub.entities import (
     RunTag,
     ViewType,
 )
-from runhub.errors import InvalidParameter, NotFound
+from runhub.errors import NotFound
 from runhub.search import build_run_search
-from runhub.store.run_names import random_run_name
+from runhub.store.new_run import (
+    RUN_NAME_TAG,
+    check_new_run,
+    require_active_experiment,
+)
 from runhub.store.sql.db import Database, inserted_id
 from runhub.store.sql.experiments import now_ms, parse_experiment_id
 from runhub.store.sql.run_rows import active_run_row, load_runs, run_info, run_row
 from runhub.store.sql.upsert import upsert
 from runhub.store.tables import experiments, runs, tags
-from runhub.validation import MAX_TAG_VAL_LENGTH, fit_value, validate_key
-
-RUN_NAME_TAG = "mlflow.runName"
-USER_TAG = "mlflow.user"
 
 
 class SqlRunStore:
@@ -48,19 +48,8 @@ class SqlRunStore:
         run_name: str | None,
     ) -> Run:
         exp_id = parse_experiment_id(experiment_id)
-        tag_values: dict[str, str] = {}
-        for tag in tags_in:
-            validate_key(tag.key, "Tag")
-            tag_values[tag.key] = fit_value(tag.value, MAX_TAG_VAL_LENGTH, "value", self.truncate)
-        tagged_name = tag_values.get(RUN_NAME_TAG)
-        if run_name and tagged_name is not None and tagged_name != run_name:
-            raise InvalidParameter(
-                f"Both 'run_name' argument and 'mlflow.runName' tag are specified, but with "
-                f"different values (run_name='{run_name}', mlflow.runName='{tagged_name}')."
-            )
-        name = run_name or tagged_name or random_run_name()
-        tag_values[RUN_NAME_TAG] = name
-        user = user_id if user_id is not None else tag_values.get(USER_TAG, "")
+        new = check_new_run(tags_in, run_name, user_id, self.truncate)
+        tag_values, name, user = new.tags, new.name, new.user_id
         run_id = uuid.uuid4().hex
 
         def create(conn: Connection) -> Run:
@@ -71,11 +60,7 @@ class SqlRunStore:
             ).first()
             if exp is None:
                 raise NotFound(f"No Experiment with id={experiment_id} exists")
-            if exp.lifecycle_stage != LifecycleStage.ACTIVE:
-                raise InvalidParameter(
-                    f"The experiment {experiment_id} must be in the 'active' state. "
-                    f"Current state is {exp.lifecycle_stage}."
-                )
+            require_active_experiment(experiment_id, exp.lifecycle_stage)
             info = RunInfo(
                 run_id=run_id,
                 experiment_id=str(exp_id),
