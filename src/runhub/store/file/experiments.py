@@ -7,7 +7,6 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
-from runhub.artifacts.locations import validate_artifact_location
 from runhub.entities import Experiment, ExperimentTag, LifecycleStage, Page, ViewType
 from runhub.errors import AlreadyExists, InvalidParameter, NotFound
 from runhub.search.in_memory import search_experiments_in_memory
@@ -20,19 +19,12 @@ from runhub.store.file.layout import (
     new_experiment_id,
 )
 from runhub.store.file.records import read_experiment
+from runhub.store.new_experiment import check_new_experiment, validate_experiment_tag
 from runhub.store.sql.experiments import DEFAULT_EXPERIMENT_NAME, now_ms
 from runhub.validation import (
-    MAX_ARTIFACT_LOCATION_LENGTH,
-    MAX_EXPERIMENT_TAG_VAL_LENGTH,
-    fit_value,
     validate_experiment_name,
     validate_key,
 )
-
-
-def _validate_tag(key: str, value: str) -> None:
-    validate_key(key, "Tag")
-    fit_value(value, MAX_EXPERIMENT_TAG_VAL_LENGTH, "value", truncate=False)
 
 
 class FileExperimentStore:
@@ -56,16 +48,7 @@ class FileExperimentStore:
     def create_experiment(
         self, name: str, artifact_location: str | None, tags: Sequence[ExperimentTag]
     ) -> str:
-        validate_experiment_name(name)
-        if artifact_location and len(artifact_location) > MAX_ARTIFACT_LOCATION_LENGTH:
-            raise InvalidParameter(
-                f"'artifact_location' exceeds the maximum length of "
-                f"{MAX_ARTIFACT_LOCATION_LENGTH} characters"
-            )
-        if artifact_location:
-            validate_artifact_location(artifact_location)
-        for tag in tags:
-            _validate_tag(tag.key, tag.value)
+        check_new_experiment(name, artifact_location, tags)
         with self.tree.locked():
             if self.get_experiment_by_name(name) is not None:
                 raise AlreadyExists(f"Experiment '{name}' already exists.")
@@ -147,7 +130,7 @@ class FileExperimentStore:
             self._update_meta(exp_dir, name=new_name)
 
     def set_experiment_tag(self, experiment_id: str, key: str, value: str) -> None:
-        _validate_tag(key, value)
+        validate_experiment_tag(key, value)
         with self.tree.locked():
             exp_dir = self.tree.existing_experiment_dir(experiment_id)
             stage = read_experiment(exp_dir).lifecycle_stage

@@ -10,19 +10,15 @@ from sqlalchemy import Row, delete, func, select, update
 from sqlalchemy.engine import Connection
 from sqlalchemy.exc import IntegrityError
 
-from runhub.artifacts.locations import validate_artifact_location
 from runhub.entities import Experiment, ExperimentTag, LifecycleStage, Page, ViewType
 from runhub.errors import AlreadyExists, InvalidParameter, NotFound
 from runhub.search import build_experiment_search
+from runhub.store.new_experiment import check_new_experiment, validate_experiment_tag
 from runhub.store.sql.db import Database, inserted_id
 from runhub.store.sql.upsert import upsert
 from runhub.store.tables import experiment_tags, experiments
 from runhub.validation import (
-    MAX_ARTIFACT_LOCATION_LENGTH,
-    MAX_EXPERIMENT_TAG_VAL_LENGTH,
-    fit_value,
     validate_experiment_name,
-    validate_key,
 )
 
 DEFAULT_EXPERIMENT_ID = 0
@@ -94,16 +90,7 @@ class SqlExperimentStore:
     def create_experiment(
         self, name: str, artifact_location: str | None, tags: Sequence[ExperimentTag]
     ) -> str:
-        validate_experiment_name(name)
-        if artifact_location and len(artifact_location) > MAX_ARTIFACT_LOCATION_LENGTH:
-            raise InvalidParameter(
-                f"'artifact_location' exceeds the maximum length of "
-                f"{MAX_ARTIFACT_LOCATION_LENGTH} characters"
-            )
-        if artifact_location:
-            validate_artifact_location(artifact_location)
-        for tag in tags:
-            _validate_tag(tag.key, tag.value)
+        check_new_experiment(name, artifact_location, tags)
 
         def create(conn: Connection) -> int:
             now = now_ms()
@@ -183,7 +170,7 @@ class SqlExperimentStore:
         self._change(experiment_id, expect_stage=LifecycleStage.ACTIVE, name=new_name)
 
     def set_experiment_tag(self, experiment_id: str, key: str, value: str) -> None:
-        _validate_tag(key, value)
+        validate_experiment_tag(key, value)
         exp_id = parse_experiment_id(experiment_id)
 
         def write(conn: Connection) -> None:
@@ -263,11 +250,6 @@ class SqlExperimentStore:
     def count(self) -> int:
         with self.db.read() as conn:
             return int(conn.execute(select(func.count()).select_from(experiments)).scalar_one())
-
-
-def _validate_tag(key: str, value: str) -> None:
-    validate_key(key, "Tag")
-    fit_value(value, MAX_EXPERIMENT_TAG_VAL_LENGTH, "value", truncate=False)
 
 
 def _experiment_row(conn: Connection, exp_id: int) -> Row[tuple[object, ...]]:
