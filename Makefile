@@ -5,7 +5,7 @@ VENV ?= .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 
-.PHONY: install run test lint typecheck bench clean ui
+.PHONY: install run test lint typecheck bench clean ui mlflow2
 
 # The web UI (ui/) is built into the package, which serves it at /.
 UI_DIST := src/runhub/ui/dist/index.html
@@ -28,10 +28,28 @@ $(STAMP): pyproject.toml
 	$(PY) -m pip install -q -e '.[dev]'
 	touch $(STAMP)
 
+# Real MLflow 2.x clients that write old-schema databases for the importer's tests
+# (tests/lifecycle/test_import_mlflow2.py): the first and the last 2.x release, each in its own
+# small virtualenv (mlflow-skinny, with the pins that version needs on current Python).
+MLFLOW2_VENVS := .venv-mlflow-2.0.1/.installed .venv-mlflow-2.22.5/.installed
+
+mlflow2: $(MLFLOW2_VENVS)
+
+.venv-mlflow-2.0.1/.installed:
+	$(PYTHON) -m venv .venv-mlflow-2.0.1
+	.venv-mlflow-2.0.1/bin/pip install -q 'mlflow-skinny==2.0.1' 'sqlalchemy<2' 'alembic<1.10'
+	touch $@
+
+.venv-mlflow-2.22.5/.installed:
+	$(PYTHON) -m venv .venv-mlflow-2.22.5
+	.venv-mlflow-2.22.5/bin/pip install -q 'mlflow-skinny==2.22.5' 'sqlalchemy<2.1' alembic \
+		'opentelemetry-sdk<1.34'
+	touch $@
+
 run: install
 	$(VENV)/bin/runhub server
 
-test: install
+test: install mlflow2
 	$(VENV)/bin/ruff check src tests bench
 	$(VENV)/bin/ruff format --check src tests bench
 	$(VENV)/bin/mypy
@@ -51,5 +69,5 @@ bench: install
 ui: $(UI_DIST)
 
 clean:
-	rm -rf $(VENV) build dist src/*.egg-info .pytest_cache .mypy_cache .ruff_cache \
+	rm -rf $(VENV) .venv-mlflow-* build dist src/*.egg-info .pytest_cache .mypy_cache .ruff_cache \
 		ui/node_modules src/runhub/ui/dist

@@ -7,6 +7,7 @@ imported into the test process.
 
 from __future__ import annotations
 
+import contextlib
 import os
 import sys
 
@@ -16,7 +17,18 @@ os.environ.setdefault("MLFLOW_ALLOW_FILE_STORE", "true")
 os.environ.setdefault("MLFLOW_ENABLE_ASYNC_TRACE_LOGGING", "false")
 
 import mlflow
-from mlflow.entities import Dataset, DatasetInput, InputTag, Metric, Param, RunTag
+from mlflow.entities import (
+    AssessmentError,
+    AssessmentSource,
+    Dataset,
+    DatasetInput,
+    InputTag,
+    Metric,
+    Param,
+    RunTag,
+    SpanEvent,
+)
+from mlflow.exceptions import MlflowException
 from mlflow.tracking import MlflowClient
 
 
@@ -93,8 +105,22 @@ def build(uri: str, artifact_root: str) -> None:
             child.set_attribute("model", "m1")
     trace_id = span.trace_id
     client.set_trace_tag(trace_id, "quality", "good")
+    with contextlib.suppress(MlflowException):  # the file store keeps no trace-run links
+        client.link_traces_to_run([trace_id], runs[0])
     mlflow.log_feedback(trace_id=trace_id, name="relevance", value=0.75, rationale="fine")
     mlflow.log_expectation(trace_id=trace_id, name="expected", value="2")
+    with mlflow.start_span("chat", span_type="LLM") as failing:
+        failing.set_inputs({"q": "why"})
+        failing.add_event(SpanEvent("retry", attributes={"attempt": 2}))
+        failing.set_status("ERROR")
+    mlflow.log_feedback(
+        trace_id=failing.trace_id,
+        name="judge",
+        error=AssessmentError(error_code="TIMEOUT", error_message="slow"),
+        source=AssessmentSource("LLM_JUDGE", "gpt"),
+        metadata={"round": "1"},
+    )
+    mlflow.log_expectation(trace_id=failing.trace_id, name="facts", value={"a": [1, 2]})
 
 
 if __name__ == "__main__":

@@ -50,8 +50,10 @@ def import_mlflow(
 ) -> None:
     """Copy an MLflow deployment into runhub, keeping experiment and run ids.
 
-    SOURCE is the MLflow database URI (sqlite:///mlflow.db, postgresql://…, mysql://…) or
-    an mlruns directory (./mlruns or file:///…/mlruns; needs PyYAML).
+    SOURCE is the MLflow database URI (sqlite:///mlflow.db, postgresql+psycopg://…,
+    mysql+pymysql://…; any schema from MLflow 2.0 on) or an mlruns directory (./mlruns or
+    file:///…/mlruns; needs PyYAML). Trace spans kept as artifacts are read from local paths
+    or s3:// (with MLFLOW_S3_ENDPOINT_URL and the AWS credentials, as for the server).
     Artifacts stay where they are (runs keep their artifact URIs) unless --copy-artifacts is
     given. Running it again copies only what is missing, so an interrupted import is finished
     by running it again.
@@ -65,6 +67,8 @@ def import_mlflow(
 
     def copy(src: MlflowSql) -> ImportResult:
         db = Database(backend_store_uri)
+        s3 = s3_settings_from_environment()
+        options = S3Options(s3["s3_endpoint_url"], s3["s3_ignore_tls"])
         try:
             ensure_schema(db)
             with click.progressbar(length=0, label="Importing", file=None) as bar:
@@ -73,10 +77,8 @@ def import_mlflow(
                     bar.label = f"Importing {kind}: {done}"
                     bar.render_progress()
 
-                result = import_mlflow_sql(src, db, progress)
+                result = import_mlflow_sql(src, db, progress, options)
             if copy_artifacts:
-                s3 = s3_settings_from_environment()
-                options = S3Options(s3["s3_endpoint_url"], s3["s3_ignore_tls"])
                 dest = open_artifact_store(
                     artifacts_destination, options.endpoint_url, options.ignore_tls
                 )

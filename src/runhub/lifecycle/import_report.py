@@ -29,7 +29,7 @@ from runhub.store.tables import (
     runs,
     tags,
 )
-from runhub.store.trace_tables import assessments, spans, trace_info, trace_tags
+from runhub.store.trace_tables import assessments, spans, trace_info, trace_metadata, trace_tags
 
 DELETED_VERSION_STAGE = "Deleted_Internal"
 
@@ -80,6 +80,7 @@ def count_entities(src: MlflowSql, db: Database) -> list[EntityCount]:
         ("aliases", "registered_model_aliases", registered_model_aliases, []),
         ("traces", "trace_info", trace_info, []),
         ("trace tags", "trace_tags", trace_tags, []),
+        ("trace metadata", "trace_request_metadata", trace_metadata, []),
         ("spans", "spans", spans, []),
         ("assessments", "assessments", assessments, []),
     ]

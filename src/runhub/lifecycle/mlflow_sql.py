@@ -7,9 +7,10 @@ Only the tables and columns that exist are used: older schemas simply lack some 
 from __future__ import annotations
 
 from collections.abc import Iterator, Sequence
+from pathlib import Path
 from typing import Any
 
-from sqlalchemy import MetaData, Table, create_engine, func, inspect, select
+from sqlalchemy import Float, MetaData, Table, create_engine, func, inspect, select
 from sqlalchemy.engine import Engine, Row
 from sqlalchemy.exc import ArgumentError, NoSuchModuleError, OperationalError
 
@@ -44,6 +45,10 @@ WANTED = (
     "entity_associations",
 )
 IN_CHUNK = 500  # ids per IN (...) list
+DRIVER_HINT = (
+    "postgresql+psycopg://… (pip install 'runhub[postgres]') or mysql+pymysql://… "
+    "(pip install 'runhub[mysql]')"
+)
 
 
 class MlflowSql:
@@ -52,14 +57,27 @@ class MlflowSql:
     def __init__(self, uri: str) -> None:
         try:
             self.engine: Engine = create_engine(uri)
+            database = self.engine.url.database
+            if self.engine.dialect.name == "sqlite" and database and not Path(database).exists():
+                raise StartupError(f"the MLflow database file {database!r} does not exist")
             present = set(inspect(self.engine).get_table_names())
-        except (ArgumentError, NoSuchModuleError, OperationalError, ModuleNotFoundError) as exc:
+        except (NoSuchModuleError, ModuleNotFoundError) as exc:
+            raise StartupError(
+                f"cannot open the MLflow database {uri!r}: its driver is not installed ({exc}); "
+                f"use {DRIVER_HINT}"
+            ) from None
+        except (ArgumentError, OperationalError) as exc:
             reason = str(getattr(exc, "orig", None) or exc).strip().splitlines()[0]
             raise StartupError(f"cannot open the MLflow database {uri!r}: {reason}") from None
         if "runs" not in present or "experiments" not in present:
             raise StartupError(f"{uri!r} is not an MLflow database (no runs/experiments tables)")
         self.metadata = MetaData()
         self.metadata.reflect(self.engine, only=[t for t in WANTED if t in present])
+        for table in self.metadata.tables.values():
+            for column in table.columns:
+                if isinstance(column.type, Float):
+                    # MySQL's DOUBLE reflects as a Decimal type rounded to 10 places.
+                    column.type.asdecimal = False
         if "run_uuid" not in self.metadata.tables["runs"].c:
             raise StartupError(f"{uri!r} is not an MLflow database (runs has no run_uuid)")
 

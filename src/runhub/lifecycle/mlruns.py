@@ -2,7 +2,7 @@
 
 The directory is loaded into a scratch SQLite database with the columns of MLflow's own schema
 that the importer reads, so both kinds of source share one import path. Deleted experiments are
-read from ``.trash``. Traces of a file store are not read (their spans live in artifacts).
+read from ``.trash``. Traces (with their spans and assessments) are read by ``mlruns_traces``.
 """
 
 from __future__ import annotations
@@ -24,6 +24,8 @@ from sqlalchemy import (
 )
 
 from runhub.errors import StartupError
+from runhub.lifecycle.mlruns_traces import TRACE_TABLES, read_traces, trace_meta
+from runhub.store.file.files import parse_points, read_key_values, read_yaml
 
 # MLflow's RunStatus numbers as written in a run's meta.yaml.
 RUN_STATUS = {1: "RUNNING", 2: "SCHEDULED", 3: "FINISHED", 4: "FAILED", 5: "KILLED"}
@@ -138,27 +140,12 @@ TABLES = {
         _table("model_version_tags", ("name", S), ("version", INT), ("key", S), ("value", T)),
         _table("registered_model_aliases", ("name", S), ("alias", S), ("version", INT)),
     )
-}
+} | TRACE_TABLES
 
 
-def _yaml(path: Path) -> dict[str, Any]:
-    try:
-        import yaml
-    except ModuleNotFoundError:
-        raise StartupError(
-            "reading an mlruns directory needs PyYAML: pip install 'runhub[mlruns]'"
-        ) from None
-    loaded = yaml.safe_load(path.read_text(encoding="utf-8"))
-    return loaded if isinstance(loaded, dict) else {}
-
-
-def _files(directory: Path) -> Iterator[tuple[str, str]]:
-    """(key, content) for every file under ``directory``; nested paths are keys with '/'."""
-    if not directory.is_dir():
-        return
-    for path in sorted(directory.rglob("*")):
-        if path.is_file():
-            yield path.relative_to(directory).as_posix(), path.read_text(encoding="utf-8")
+# The file store's own readers: one parser of the layout for the server and the importer.
+_yaml = read_yaml
+_files = read_key_values
 
 
 def _experiment_dirs(root: Path) -> Iterator[Path]:
@@ -180,6 +167,7 @@ def load_mlruns(root: Path, scratch_uri: str) -> None:
     engine = create_engine(scratch_uri)
     try:
         _meta.create_all(engine)
+        trace_meta.create_all(engine)
         with engine.begin() as conn:
             for name, table_rows in rows.items():
                 if table_rows:
@@ -196,7 +184,10 @@ def _read_experiment(exp_dir: Path, rows: dict[str, list[dict[str, Any]]]) -> No
             "experiment_id": exp_id,
             "name": meta.get("name", ""),
             "artifact_location": meta.get("artifact_location", ""),
-            "lifecycle_stage": meta.get("lifecycle_stage", "active"),
+            # Early 2.x file stores moved a deleted experiment to .trash without marking it.
+            "lifecycle_stage": "deleted"
+            if exp_dir.parent.name == ".trash"
+            else meta.get("lifecycle_stage", "active"),
             "creation_time": meta.get("creation_time"),
             "last_update_time": meta.get("last_update_time"),
         }
@@ -222,6 +213,7 @@ def _read_experiment(exp_dir: Path, rows: dict[str, list[dict[str, Any]]]) -> No
     for run_dir in sorted(exp_dir.iterdir()):
         if len(run_dir.name) == 32 and (run_dir / "meta.yaml").is_file():
             _read_run(run_dir, exp_id, rows)
+    read_traces(exp_dir, exp_id, meta.get("artifact_location", ""), rows)
 
 
 def _read_run(run_dir: Path, exp_id: int, rows: dict[str, list[dict[str, Any]]]) -> None:
@@ -247,19 +239,14 @@ def _read_run(run_dir: Path, exp_id: int, rows: dict[str, list[dict[str, Any]]])
     for key, value in _files(run_dir / "tags"):
         rows["tags"].append({"run_uuid": run_id, "key": key, "value": value})
     for key, text in _files(run_dir / "metrics"):
-        for line in text.splitlines():
-            parts = line.split()
-            if len(parts) < 2:
-                continue
-            number = float(parts[1])
-            is_nan = number != number
+        for step, timestamp, number, is_nan in parse_points(text):
             rows["metrics"].append(
                 {
                     "run_uuid": run_id,
                     "key": key,
-                    "value": 0.0 if is_nan else number,
-                    "timestamp": int(parts[0]),
-                    "step": int(parts[2]) if len(parts) > 2 else 0,
+                    "value": number,
+                    "timestamp": timestamp,
+                    "step": step,
                     "is_nan": int(is_nan),
                 }
             )
