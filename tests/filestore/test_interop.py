@@ -200,3 +200,24 @@ def test_stock_client_keeps_artifacts_in_the_run_folder(tmp_path: Path) -> None:
     assert done["text"] == "hello"
     assert [f["path"] for f in listing["files"]] == ["config.json", "notes"]
     assert sent.status_code == 200 and sent.content == b"hello"
+
+
+def test_an_experiment_in_the_trash_is_deleted_whatever_its_meta_says(tmp_path: Path) -> None:
+    """Early MLflow 2.x moved a deleted experiment's folder into .trash and left
+    ``lifecycle_stage: active`` in its meta.yaml: the folder's place decides."""
+    root = tmp_path / "mlruns"
+    ids = mlflow_filestore("write", root)
+    exp_id = ids["experiment_id"]
+    (root / ".trash").mkdir(exist_ok=True)
+    (root / exp_id).rename(root / ".trash" / exp_id)
+    assert "lifecycle_stage: active" in (root / ".trash" / exp_id / "meta.yaml").read_text()
+    with file_store_server(tmp_path, root) as server:
+        api = Api(server.url)
+        got = api.call("GET", "experiments/get", params={"experiment_id": exp_id})
+        assert got["experiment"]["lifecycle_stage"] == "deleted"
+        active = api.call("POST", "experiments/search", {"max_results": 100})
+        assert exp_id not in [e["experiment_id"] for e in active["experiments"]]
+        api.call("POST", "experiments/restore", {"experiment_id": exp_id})
+        got = api.call("GET", "experiments/get", params={"experiment_id": exp_id})
+        assert got["experiment"]["lifecycle_stage"] == "active"
+    assert (root / exp_id / "meta.yaml").is_file()

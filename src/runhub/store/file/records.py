@@ -33,7 +33,7 @@ from runhub.store.file.files import (
     read_points,
     read_yaml,
 )
-from runhub.store.file.layout import DATASETS, INPUTS, METRICS, OUTPUTS, PARAMS, TAGS
+from runhub.store.file.layout import DATASETS, INPUTS, METRICS, OUTPUTS, PARAMS, TAGS, TRASH
 from runhub.store.new_run import RUN_NAME_TAG
 
 STATUS_NUMBERS = {name: number for number, name in RUN_STATUS_NUMBERS.items()}
@@ -56,11 +56,16 @@ def status_name(value: Any) -> str:
 
 def read_experiment(exp_dir: Path) -> Experiment:
     meta = read_yaml(exp_dir / META)
+    # A folder in .trash is a deleted experiment whatever its meta.yaml says: early MLflow
+    # 2.x moved the folder there without rewriting lifecycle_stage.
+    stage = str(meta.get("lifecycle_stage") or LifecycleStage.ACTIVE)
+    if exp_dir.parent.name == TRASH:
+        stage = LifecycleStage.DELETED
     return Experiment(
         experiment_id=exp_dir.name,  # the folder is the id readers looked it up by
         name=str(meta.get("name", "")),
         artifact_location=str(meta.get("artifact_location") or ""),
-        lifecycle_stage=str(meta.get("lifecycle_stage") or LifecycleStage.ACTIVE),
+        lifecycle_stage=stage,
         creation_time=_int(meta.get("creation_time")),
         last_update_time=_int(meta.get("last_update_time")),
         tags=tuple(ExperimentTag(k, v) for k, v in read_key_values(exp_dir / TAGS)),
