@@ -253,3 +253,122 @@ def test_roles_grant_through_patterns(auth_url: str, login: Any) -> None:
     admin.delete_role(role.id)
     login("role-user", "role-user-password")
     assert _client(auth_url).get_experiment(exp_id).name == "auth-compat-roles"
+
+
+def _allowed(action: Any) -> bool:
+    """Whether the stock client's call went through; a refusal must be a permission error."""
+    from mlflow.exceptions import MlflowException
+
+    try:
+        action()
+    except (MlflowException, requests.HTTPError) as exc:  # artifact uploads raise the latter
+        assert "403" in str(exc) or "PERMISSION_DENIED" in str(exc), exc
+        return False
+    return True
+
+
+def _user_at(auth_url: str, login: Any, name: str) -> tuple[str, str]:
+    login(*ADMIN)
+    who = (name, "matrix-user-password")
+    _admin_client(auth_url).create_user(*who)
+    return who
+
+
+@pytest.mark.parametrize("level", LEVELS)
+def test_registered_model_permission_matrix(auth_url: str, login: Any, level: str) -> None:
+    who = _user_at(auth_url, login, f"model-matrix-{level.lower()}")
+    admin = _client(auth_url)
+    exp_id = admin.create_experiment(f"model-matrix-{level}")
+    run_id = admin.create_run(exp_id).info.run_id
+    name = f"matrix-model-{level}"
+    admin.create_registered_model(name)
+    admin.create_model_version(name, f"runs:/{run_id}/model", run_id=run_id)
+    admin.create_model_version(name, f"runs:/{run_id}/model", run_id=run_id)
+    admin.set_registered_model_alias(name, "champion", "1")
+    _admin_client(auth_url).grant_user_permission(who[0], "registered_model", name, level)
+
+    login(*who)
+    client = _client(auth_url)
+    can_read = level != "DENY"
+    assert _allowed(lambda: client.get_registered_model(name)) is can_read
+    assert _allowed(lambda: client.get_model_version(name, "1")) is can_read
+    assert _allowed(lambda: client.get_model_version_by_alias(name, "champion")) is can_read
+    assert _allowed(lambda: client.get_model_version_download_uri(name, "1")) is can_read
+    can_update = level in ("EDIT", "MANAGE")
+    assert _allowed(lambda: client.update_registered_model(name, "new words")) is can_update
+    assert _allowed(lambda: client.set_registered_model_tag(name, "k", "v")) is can_update
+    assert _allowed(lambda: client.set_model_version_tag(name, "1", "k", "v")) is can_update
+    assert _allowed(lambda: client.set_registered_model_alias(name, "next", "2")) is can_update
+    source = f"runs:/{run_id}/model"
+    assert _allowed(lambda: client.create_model_version(name, source, run_id=run_id)) is (
+        can_update
+    )
+    can_delete = level == "MANAGE"
+    assert _allowed(lambda: client.delete_model_version(name, "1")) is can_delete
+    assert _allowed(lambda: client.delete_registered_model(name)) is can_delete
+    login(*ADMIN)
+    remaining = [m.name for m in _client(auth_url).search_registered_models(f"name = '{name}'")]
+    assert remaining == ([] if can_delete else [name])
+
+
+@pytest.mark.parametrize("level", LEVELS)
+def test_trace_permission_matrix(auth_url: str, login: Any, level: str) -> None:
+    import mlflow
+
+    who = _user_at(auth_url, login, f"trace-matrix-{level.lower()}")
+    admin = _client(auth_url)
+    exp_id = admin.create_experiment(f"trace-matrix-{level}")
+    mlflow.set_tracking_uri(auth_url)
+    mlflow.set_experiment(experiment_id=exp_id)
+    with mlflow.start_span("admin-span") as span:
+        span.set_inputs({"q": "hi"})
+    mlflow.flush_trace_async_logging()
+    trace_id = span.trace_id
+    _admin_client(auth_url).grant_user_permission(who[0], "experiment", exp_id, level)
+
+    login(*who)
+    client = _client(auth_url)
+    can_read = level != "DENY"
+    assert _allowed(lambda: client.get_trace(trace_id)) is can_read
+    assert _allowed(lambda: client.search_traces(locations=[exp_id])) is can_read
+    can_update = level in ("EDIT", "MANAGE")
+    assert _allowed(lambda: client.set_trace_tag(trace_id, "reviewed", "yes")) is can_update
+    assert _allowed(lambda: client.delete_trace_tag(trace_id, "reviewed")) is can_update
+    can_delete = level == "MANAGE"
+    assert _allowed(lambda: client.delete_traces(exp_id, trace_ids=[trace_id])) is can_delete
+    login(*ADMIN)
+    left = _client(auth_url).search_traces(locations=[exp_id])
+    assert len(left) == (0 if can_delete else 1)
+
+
+@pytest.mark.parametrize("level", LEVELS)
+def test_artifact_permission_matrix(auth_url: str, login: Any, level: str, tmp_path: Path) -> None:
+    who = _user_at(auth_url, login, f"artifact-matrix-{level.lower()}")
+    admin = _client(auth_url)
+    exp_id = admin.create_experiment(f"artifact-matrix-{level}")
+    run = admin.create_run(exp_id)
+    run_id = run.info.run_id
+    admin.log_text(run_id, "kept by the admin", "notes/admin.txt")
+    _admin_client(auth_url).grant_user_permission(who[0], "experiment", exp_id, level)
+
+    login(*who)
+    client = _client(auth_url)
+    can_read = level != "DENY"
+    assert _allowed(lambda: client.list_artifacts(run_id, "notes")) is can_read
+    target = tmp_path / "download"
+    target.mkdir()
+    assert _allowed(lambda: client.download_artifacts(run_id, "notes", str(target))) is can_read
+    assert (target / "notes" / "admin.txt").is_file() is can_read
+    can_update = level in ("EDIT", "MANAGE")
+    assert _allowed(lambda: client.log_text(run_id, "by the user", "user.txt")) is can_update
+    # The stock client cannot delete artifacts: the proxied route it would use, over REST.
+    root = run.info.artifact_uri.removeprefix("mlflow-artifacts:").lstrip("/")
+    deleted = requests.delete(
+        f"{auth_url}/api/2.0/mlflow-artifacts/artifacts/{root}/notes/admin.txt",
+        auth=who,
+        timeout=30,
+    )
+    assert deleted.status_code == (200 if level == "MANAGE" else 403), deleted.text
+    login(*ADMIN)
+    listed = [f.path for f in _client(auth_url).list_artifacts(run_id, "notes")]
+    assert listed == ([] if level == "MANAGE" else ["notes/admin.txt"])
