@@ -45,6 +45,7 @@ FILE_STORE_MODULES = frozenset(
         "test_errors",
         "test_experiments",
         "test_lineage",
+        "test_logged_models",
         "test_metric_history",
         "test_run_data",
         "test_runs",

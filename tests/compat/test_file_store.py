@@ -1,7 +1,8 @@
 """What a file-store server (``--backend-store-uri ./mlruns``) refuses, and how it says so.
 
-Tracking on a file store is covered by the tracking modules, which run on both backends; this
-module runs only against the file-store server.
+Tracking and logged models on a file store are covered by the tracking modules, which run on
+both backends; this module runs only against the file-store server, and also checks that a
+model logged there loads back by its id and by its run.
 """
 
 from __future__ import annotations
@@ -10,9 +11,11 @@ from collections.abc import Callable
 from typing import Any
 
 import mlflow
+import numpy as np
 import pytest
 from mlflow import MlflowClient
 from mlflow.exceptions import MlflowException
+from sklearn.linear_model import LogisticRegression
 
 from .rest import Rest
 
@@ -35,11 +38,26 @@ def test_registry_calls_name_a_database_uri(client: MlflowClient, unique_name: s
     _refused(lambda: client.get_model_version(unique_name, "1"), "Model versions")
 
 
-def test_logged_model_calls_name_a_database_uri(client: MlflowClient, experiment_id: str) -> None:
-    _refused(lambda: client.create_logged_model(experiment_id, name="m"), "Logged models")
-    _refused(lambda: client.get_logged_model("m-" + "0" * 32), "Logged models")
-    # Searching finds none: clients search them to resolve runs:/ URIs, which keep working.
-    assert list(client.search_logged_models([experiment_id])) == []
+def test_sklearn_model_loads_back_by_model_id_and_by_run(
+    client: MlflowClient, experiment_id: str
+) -> None:
+    rng = np.random.default_rng(1)
+    x = rng.normal(size=(30, 3))
+    model = LogisticRegression().fit(x, (x[:, 0] - x[:, 2] > 0).astype(int))
+    with mlflow.start_run(experiment_id=experiment_id) as run:
+        info = mlflow.sklearn.log_model(model, name="clf", input_example=x[:2])
+    logged = client.get_logged_model(info.model_id)
+    assert logged.artifact_location == (
+        f"mlflow-artifacts:/{experiment_id}/models/{info.model_id}/artifacts"
+    )
+    by_id = mlflow.pyfunc.load_model(f"models:/{info.model_id}").predict(x)
+    by_run = mlflow.pyfunc.load_model(f"runs:/{run.info.run_id}/clf").predict(x)
+    assert np.array_equal(np.asarray(by_id), model.predict(x))
+    assert np.array_equal(np.asarray(by_run), np.asarray(by_id))
+    found = client.search_logged_models(
+        [experiment_id], filter_string=f"source_run_id = '{run.info.run_id}'"
+    )
+    assert [m.model_id for m in found] == [info.model_id]
 
 
 def test_trace_calls_name_a_database_uri(client: MlflowClient, experiment_id: str) -> None:

@@ -59,6 +59,7 @@ def test_load_model_predicts_like_the_original(logged: dict, uri_kind: str) -> N
     assert np.array_equal(np.asarray(loaded.predict(logged["x"])), expected)
 
 
+@pytest.mark.database_only("the model registry")
 def test_registered_versions_load_by_number_and_alias(
     client: MlflowClient, logged: dict, unique_name: str
 ) -> None:
@@ -72,6 +73,7 @@ def test_registered_versions_load_by_number_and_alias(
         assert np.array_equal(np.asarray(loaded.predict(logged["x"])), expected)
 
 
+@pytest.mark.database_only("the model registry")
 def test_log_model_with_registered_model_name(
     client: MlflowClient, experiment_id: str, unique_name: str
 ) -> None:

@@ -3,7 +3,8 @@
 ``python mlflow_filestore.py write ROOT`` logs a small tracking history with the stock client
 and prints the ids as JSON; ``python mlflow_filestore.py read ROOT`` prints everything MLflow
 reads back from ROOT as JSON; ``python mlflow_filestore.py client URL`` logs artifacts with the
-stock client through a runhub server and reads them back. The test process never imports mlflow.
+stock client through a runhub server and reads them back. ``write-models``, ``read-models`` and
+``client-models`` do the same for logged models (MLflow 3). The test process never imports mlflow.
 """
 
 from __future__ import annotations
@@ -131,7 +132,128 @@ def client_artifacts(url: str) -> dict[str, Any]:
     }
 
 
+def write_models(root: str) -> dict[str, Any]:
+    """Logged models as MLflow's FileStore writes them: one of each shape, one deleted."""
+    client = MlflowClient(tracking_uri=root)
+    exp = client.create_experiment("models-from-mlflow")
+    run_id = client.create_run(exp, run_name="trainer").info.run_id
+    ready = client.create_logged_model(
+        exp,
+        name="ready",
+        source_run_id=run_id,
+        params={"alpha": "0.1", "opt/name": "adam"},
+        tags={"stage": "dev", "a/b": "deep"},
+        model_type="sklearn",
+    )
+    client.log_batch(
+        run_id,
+        metrics=[
+            Metric("acc", 0.5, 1_700_000_000_000, 0, model_id=ready.model_id),
+            Metric(
+                "acc",
+                0.8,
+                1_700_000_000_001,
+                1,
+                model_id=ready.model_id,
+                dataset_name="eval",
+                dataset_digest="d2",
+            ),
+        ],
+    )
+    client.finalize_logged_model(ready.model_id, "READY")
+    pending = client.create_logged_model(exp, name="pending")
+    gone = client.create_logged_model(exp, name="gone")
+    client.delete_logged_model(gone.model_id)
+    return {
+        "experiment_id": exp,
+        "run_id": run_id,
+        "ready": ready.model_id,
+        "pending": pending.model_id,
+        "gone": gone.model_id,
+    }
+
+
+def _model(model: Any) -> dict[str, Any]:
+    return {
+        "model_id": model.model_id,
+        "experiment_id": model.experiment_id,
+        "name": model.name,
+        "status": str(model.status),
+        "model_type": model.model_type,
+        "source_run_id": model.source_run_id,
+        "artifact_location": model.artifact_location,
+        "creation_timestamp": model.creation_timestamp,
+        "params": model.params,
+        "tags": model.tags,
+        "metrics": sorted(
+            [
+                m.key,
+                _number(m.value),
+                m.timestamp,
+                m.step,
+                m.run_id,
+                m.dataset_name,
+                m.dataset_digest,
+            ]
+            for m in model.metrics or []
+        ),
+    }
+
+
+def read_models(root: str) -> dict[str, Any]:
+    """Every experiment's logged models as MLflow's FileStore finds and reads them."""
+    client = MlflowClient(tracking_uri=root)
+    out: dict[str, Any] = {}
+    for exp in client.search_experiments(view_type=ViewType.ALL):
+        found = client.search_logged_models([exp.experiment_id], order_by=[{"field_name": "name"}])
+        out[exp.experiment_id] = {
+            "searched": [m.model_id for m in found],
+            "ready": [
+                m.model_id
+                for m in client.search_logged_models(
+                    [exp.experiment_id], filter_string="status = 'READY' AND metrics.acc >= 0.5"
+                )
+            ],
+            "models": {m.model_id: _model(client.get_logged_model(m.model_id)) for m in found},
+        }
+    return out
+
+
+def client_models(url: str) -> dict[str, Any]:
+    """The stock client logs an sklearn model through a runhub server and loads it back."""
+    import mlflow
+    import numpy as np
+    from sklearn.linear_model import LogisticRegression
+
+    mlflow.set_tracking_uri(url)
+    rng = np.random.default_rng(0)
+    x = rng.normal(size=(30, 3))
+    model = LogisticRegression().fit(x, (x[:, 0] > 0).astype(int))
+    exp = MlflowClient(tracking_uri=url).create_experiment("client-models")
+    with mlflow.start_run(experiment_id=exp) as run:
+        info = mlflow.sklearn.log_model(model, name="clf", input_example=x[:2])
+    expected = model.predict(x).tolist()
+    client = MlflowClient(tracking_uri=url)
+    return {
+        "experiment_id": exp,
+        "run_id": run.info.run_id,
+        "model_id": info.model_id,
+        "artifact_location": client.get_logged_model(info.model_id).artifact_location,
+        "expected": expected,
+        "by_model_id": mlflow.pyfunc.load_model(f"models:/{info.model_id}").predict(x).tolist(),
+        "by_run": mlflow.pyfunc.load_model(f"runs:/{run.info.run_id}/clf").predict(x).tolist(),
+        "listed": sorted(f.path for f in client.list_logged_model_artifacts(info.model_id)),
+    }
+
+
 if __name__ == "__main__":
     action, target = sys.argv[1], sys.argv[2]
-    actions = {"write": write, "read": read, "client": client_artifacts}
+    actions = {
+        "write": write,
+        "read": read,
+        "client": client_artifacts,
+        "write-models": write_models,
+        "read-models": read_models,
+        "client-models": client_models,
+    }
     print(json.dumps(actions[action](target), sort_keys=True))

@@ -1,7 +1,8 @@
 """Files of logged models, and of ``runs:/`` model-version sources: the UI's listing and
 downloads (§1.8, §1.21).
 
-Paths are cleaned and confined to the model's artifact root inside the artifact destination.
+Paths are cleaned and confined to the model's artifact root inside the artifact destination
+(or, on a file store, inside the mlruns tree).
 """
 
 from __future__ import annotations
@@ -13,9 +14,11 @@ from starlette.requests import Request
 from starlette.responses import Response
 
 from runhub.api.artifacts import entries_json, send_file
+from runhub.api.run_artifacts import in_mlruns_tree
 from runhub.api.wire import Field
 from runhub.artifacts.locations import destination_path
 from runhub.artifacts.paths import clean_path, join_paths
+from runhub.artifacts.store import ArtifactStore
 from runhub.errors import InvalidParameter
 from runhub.store.stores import Stores
 
@@ -32,18 +35,22 @@ def _managed_root(stores: Stores, uri: str, what: str) -> str:
     return root
 
 
-def logged_model_root(stores: Stores, model_id: str) -> tuple[str, str]:
-    """The logged model's artifact URI and its path inside the artifact destination."""
+def logged_model_root(stores: Stores, model_id: str) -> tuple[str, ArtifactStore, str]:
+    """The logged model's artifact URI, the store holding its files and its path there: the
+    artifact destination, or a file store's model folder (written by the client directly)."""
     uri = stores.logged_models.get_logged_model(model_id).artifact_uri
-    return uri, _managed_root(stores, uri, f"logged model {model_id}")
+    in_tree = in_mlruns_tree(stores, uri)
+    if stores.run_folders is not None and in_tree is not None:
+        return uri, stores.run_folders, in_tree
+    return uri, stores.artifacts, _managed_root(stores, uri, f"logged model {model_id}")
 
 
 def list_logged_model_artifacts(stores: Stores, msg: dict[str, Any]) -> dict[str, Any]:
     if not msg.get("model_id"):
         raise InvalidParameter("Missing value for required parameter 'model_id'.")
-    uri, root = logged_model_root(stores, str(msg["model_id"]))
+    uri, store, root = logged_model_root(stores, str(msg["model_id"]))
     sub = clean_path(msg["artifact_directory_path"] or "")
-    entries = stores.artifacts.list_dir(join_paths(root, sub))
+    entries = store.list_dir(join_paths(root, sub))
     out: dict[str, Any] = {"root_uri": uri}
     if entries:
         out["files"] = entries_json(entries, sub)
@@ -62,8 +69,8 @@ async def get_logged_model_artifact(request: Request) -> Response:
     stores: Stores = request.app.state.stores
     model_id = str(request.path_params["model_id"])
     path = _file_path(request, "artifact_file_path")
-    _, root = await run_in_threadpool(logged_model_root, stores, model_id)
-    return await send_file(request, stores.artifacts, join_paths(root, path))
+    _, store, root = await run_in_threadpool(logged_model_root, stores, model_id)
+    return await send_file(request, store, join_paths(root, path))
 
 
 def runs_uri_root(stores: Stores, uri: str) -> str:

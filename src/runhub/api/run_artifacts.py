@@ -45,12 +45,19 @@ def run_artifact_root(stores: Stores, run_id: str) -> tuple[str, str]:
     return uri, root
 
 
+def in_mlruns_tree(stores: Stores, uri: str) -> str | None:
+    """The path of a ``file:`` artifact URI inside a file store's mlruns tree, else None."""
+    if stores.run_folders is None or urlparse(uri).scheme not in ("", "file"):
+        return None
+    return destination_path(uri, stores.run_folders.uri)
+
+
 def readable_run_artifacts(stores: Stores, run_id: str) -> tuple[str, ArtifactStore, str]:
     """Like :func:`run_artifact_root`, also finding artifacts in a file store's run folders."""
     if stores.run_folders is not None:
         uri = stores.runs.get_run(run_id).info.artifact_uri
-        root = destination_path(uri, stores.run_folders.uri)
-        if root is not None and urlparse(uri).scheme in ("", "file"):
+        root = in_mlruns_tree(stores, uri)
+        if root is not None:
             return uri, stores.run_folders, root
     uri, root = run_artifact_root(stores, run_id)
     return uri, stores.artifacts, root

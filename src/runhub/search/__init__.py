@@ -24,7 +24,11 @@ Every malformed input raises ``runhub.errors.InvalidParameter`` (400).
 from runhub.search.ast import And, Comparison, Node, Not, Or, OrderKey
 from runhub.search.experiments import EXPERIMENT_GRAMMAR, build_experiment_search
 from runhub.search.grammar import Entity, Field, Grammar, ValueKind
-from runhub.search.in_memory import search_experiments_in_memory, search_runs_in_memory
+from runhub.search.in_memory import (
+    search_experiments_in_memory,
+    search_logged_models_in_memory,
+    search_runs_in_memory,
+)
 from runhub.search.keyset import SearchQuery, SortTerm
 from runhub.search.logged_models import LOGGED_MODEL_GRAMMAR, build_logged_model_search
 from runhub.search.parser import parse_filter, parse_order_by
@@ -62,5 +66,6 @@ __all__ = [
     "parse_filter",
     "parse_order_by",
     "search_experiments_in_memory",
+    "search_logged_models_in_memory",
     "search_runs_in_memory",
 ]

@@ -1,10 +1,12 @@
-"""search_runs and search_experiments over entities in memory, for stores without SQL.
+"""search_runs, search_experiments and search_logged_models over entities in memory, for
+stores without SQL.
 
 The same filter, order_by, max_results and page token give the same page as the SQL search: the
 request is parsed by the same grammar, evaluated with the SQL's semantics (``evaluate.py``,
 ``run_values.py``, ``experiment_values.py``), ordered with the same keys and tie-breakers and
-paged with the same keyset tokens (``memory_order.py``). Every malformed input raises
-``InvalidParameter`` (400), in the same order of checks and with the same messages.
+paged with the same keyset tokens (``memory_order.py``); logged models read their values
+through ``logged_model_values.py``. Every malformed input raises ``InvalidParameter`` (400), in
+the same order of checks and with the same messages.
 """
 
 from __future__ import annotations
@@ -13,12 +15,20 @@ import functools
 from collections.abc import Iterable, Sequence
 
 from runhub.entities import Experiment, Page, Run
+from runhub.entities.logged_model import DatasetFilter, LoggedModel, LoggedModelOrder
 from runhub.search.compile import check_max_results
 from runhub.search.evaluate import evaluate
 from runhub.search.experiment_values import experiment_matches, experiment_sort_terms
 from runhub.search.experiments import DEFAULT_ORDER as EXPERIMENT_ORDER
 from runhub.search.experiments import EXPERIMENT_GRAMMAR
 from runhub.search.keyset import read_keyset
+from runhub.search.logged_model_grammar import (
+    has_metric,
+    logged_model_fingerprint,
+    logged_model_order,
+    parse_logged_model_filter,
+)
+from runhub.search.logged_model_values import ModelValues, model_sort_terms
 from runhub.search.memory_order import ordered_page
 from runhub.search.parser import parse_filter, parse_order_by
 from runhub.search.run_grammar import RUN_GRAMMAR
@@ -79,3 +89,33 @@ def search_experiments_in_memory(
         if evaluate(tree, functools.partial(experiment_matches, experiment))
     ]
     return ordered_page(rows, terms, max_results, keyset, query, lambda row: row)
+
+
+def search_logged_models_in_memory(
+    models: Iterable[LoggedModel],
+    experiment_ids: Sequence[int],
+    filter_string: str | None,
+    datasets: Sequence[DatasetFilter],
+    order_by: Sequence[LoggedModelOrder],
+    max_results: int,
+    page_token: str | None,
+) -> Page[LoggedModel]:
+    """One page of the ``models`` matching the filter (and datasets), in ``order_by`` order.
+
+    The caller passes only the active models of ``experiment_ids`` (the ids searched, which
+    name the search in its page tokens). Raises InvalidParameter for a bad max_results,
+    dataset, filter, order_by or page token.
+    """
+    check_max_results(max_results)
+    tree = parse_logged_model_filter(filter_string, datasets)
+    terms = model_sort_terms(logged_model_order(order_by))
+    query = logged_model_fingerprint(experiment_ids, filter_string, datasets, order_by)
+    keyset = read_keyset(page_token, terms, query)
+    by_datasets = bool(datasets) and not has_metric(tree)
+    rows = [
+        row
+        for row in map(ModelValues.of, models)
+        if evaluate(tree, functools.partial(row.matches, datasets=datasets))
+        and (not by_datasets or row.on_datasets(datasets))
+    ]
+    return ordered_page(rows, terms, max_results, keyset, query, lambda row: row.model)

@@ -1,7 +1,7 @@
 """The stores the API talks to, opened together for one backend store.
 
 A database URI opens the SQL stores; an ``mlruns`` directory (``file:`` URI or a path) opens
-the file store, which has tracking only: its trace, logged-model, registry and webhook stores
+the file store, which has tracking and logged models: its trace, registry and webhook stores
 answer every call with 501 and the database URI to use instead.
 """
 
@@ -17,15 +17,12 @@ from runhub.store.file.experiments import FileExperimentStore
 from runhub.store.file.files import require_yaml
 from runhub.store.file.layout import MlrunsTree, file_store_root
 from runhub.store.file.lineage import FileLineageStore
+from runhub.store.file.logged_models import FileLoggedModelStore
 from runhub.store.file.metric_history import FileMetricHistoryStore
 from runhub.store.file.run_data import FileRunDataStore
 from runhub.store.file.run_folders import RunFolderFiles
 from runhub.store.file.runs import FileRunStore
-from runhub.store.file.unsupported import (
-    NoLoggedModels,
-    refuse_database_only_settings,
-    unsupported,
-)
+from runhub.store.file.unsupported import refuse_database_only_settings, unsupported
 from runhub.store.protocols import (
     AssessmentStore,
     ExperimentStore,
@@ -177,7 +174,7 @@ def open_file_stores(settings: Settings, root: Path) -> Stores:
         spans=unsupported("Traces"),
         assessments=unsupported("Assessments"),
         trace_metrics=unsupported("Trace metrics"),
-        logged_models=NoLoggedModels(),
+        logged_models=FileLoggedModelStore(tree),
         registered_models=unsupported("Registered models"),
         model_versions=unsupported("Model versions"),
         webhooks=unsupported("Webhooks"),

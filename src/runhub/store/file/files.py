@@ -10,7 +10,7 @@ from __future__ import annotations
 import contextlib
 import os
 import tempfile
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from pathlib import Path
 from typing import Any
 
@@ -108,6 +108,17 @@ def key_clash(key: str, what: str) -> InvalidParameter:
         f"Invalid {what} key '{key}': it clashes with another {what} key that uses it as "
         "a folder (or the other way round) in this file store."
     )
+
+
+def reject_nested_keys(keys: Iterable[str], what: str) -> None:
+    """Refuse 'a' and 'a/b' in one request: one would have to be a file, the other a folder."""
+    given = set(keys)
+    for key in given:
+        head = key
+        while "/" in head:
+            head = head.rsplit("/", 1)[0]
+            if head in given:
+                raise key_clash(head, what)
 
 
 def writable_key_path(base: Path, key: str, what: str) -> Path:

@@ -7,7 +7,7 @@ stored, and only then writes, so a rejected request stores nothing.
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 from pathlib import Path
 
 from runhub.entities import Metric, Param, RunTag
@@ -19,6 +19,7 @@ from runhub.store.file.files import (
     format_point,
     key_clash,
     read_yaml,
+    reject_nested_keys,
     writable_key_path,
     write_key,
 )
@@ -85,7 +86,7 @@ class FileRunDataStore:
         params = self._params(params_in)
         tags = self._tags(tags_in)
         for keys, what in ((lines, "metric"), ([p.key for p in params], "param"), (tags, "tag")):
-            _reject_nested(keys, what)
+            reject_nested_keys(keys, what)
         run_dir, _meta = active_run_dir(self.tree, run_id)
         metric_paths = {key: writable_key_path(run_dir / METRICS, key, "metric") for key in lines}
         for key in tags:
@@ -123,17 +124,6 @@ class FileRunDataStore:
                 confine(run_dir / TAGS, key, "tag").unlink()
             except (InvalidParameter, FileNotFoundError, IsADirectoryError):
                 raise NotFound(f"No tag with name: {key} in run with id {run_id}") from None
-
-
-def _reject_nested(keys: Iterable[str], what: str) -> None:
-    """Refuse 'a' and 'a/b' in one request: one would have to be a file, the other a folder."""
-    given = set(keys)
-    for key in given:
-        head = key
-        while "/" in head:
-            head = head.rsplit("/", 1)[0]
-            if head in given:
-                raise key_clash(head, what)
 
 
 def _unlogged_params(run_dir: Path, run_id: str, items: list[Param]) -> list[Param]:

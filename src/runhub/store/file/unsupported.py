@@ -1,4 +1,4 @@
-"""The stores a file store does not have: traces, logged models, the registry, webhooks.
+"""The stores a file store does not have: traces, the registry, webhooks.
 
 Every use answers 501 NOT_IMPLEMENTED with a message that names the feature and the backend
 store URI that has it, as soon as a handler reaches for the store.
@@ -9,7 +9,6 @@ from __future__ import annotations
 from typing import Any, NoReturn
 
 from runhub.config import Settings
-from runhub.entities import Page
 from runhub.errors import NotImplementedYet, StartupError
 
 DATABASE_HINT = (
@@ -40,20 +39,6 @@ class NotOnFileStore:
 
     def __repr__(self) -> str:
         return f"NotOnFileStore({self.feature!r})"
-
-
-class NoLoggedModels(NotOnFileStore):
-    """Logged models: searching finds none, everything else is refused.
-
-    Clients resolving a ``runs:/`` URI search the run's logged models before they list its
-    artifacts; an empty answer keeps those URIs working on a file store.
-    """
-
-    def __init__(self) -> None:
-        super().__init__("Logged models")
-
-    def search_logged_models(self, *_args: Any, **_kwargs: Any) -> Page[Any]:
-        return Page([])
 
 
 def unsupported(feature: str) -> Any:

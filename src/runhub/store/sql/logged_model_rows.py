@@ -16,7 +16,7 @@ from runhub.entities.logged_model import (
     ModelMetric,
     ModelRegistration,
 )
-from runhub.errors import NotFound
+from runhub.store.logged_model_rules import model_not_found
 from runhub.store.registry_tables import (
     logged_model_metrics,
     logged_model_params,
@@ -34,7 +34,7 @@ def model_row(conn: Connection, model_id: str, allow_deleted: bool = False) -> M
     """The logged_models row of ``model_id``; 404 when there is none (or it is deleted)."""
     row = conn.execute(select(logged_models).where(logged_models.c.model_id == model_id)).first()
     if row is None or (not allow_deleted and row.lifecycle_stage != LifecycleStage.ACTIVE):
-        raise NotFound(f"Logged model with ID '{model_id}' not found.")
+        raise model_not_found(model_id)
     return row
 
 

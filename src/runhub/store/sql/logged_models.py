@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import uuid
 from collections.abc import Sequence
 
 from sqlalchemy import Table, delete, select, update
@@ -17,38 +16,29 @@ from runhub.entities.logged_model import (
     ModelKeyValue,
     ModelMetric,
 )
-from runhub.errors import InvalidParameter, NotFound
+from runhub.errors import NotFound
 from runhub.search.logged_models import build_logged_model_search
+from runhub.store.logged_model_rules import (
+    check_final_status,
+    check_model_name,
+    check_params,
+    check_tags,
+    inactive_experiment,
+    model_tag_not_found,
+    new_model_id,
+)
 from runhub.store.registry_tables import (
     logged_model_metrics,
     logged_model_params,
     logged_model_tags,
     logged_models,
 )
-from runhub.store.run_names import random_run_name
 from runhub.store.sql.db import Database
 from runhub.store.sql.experiments import now_ms, parse_experiment_id
 from runhub.store.sql.logged_model_rows import load_models, model_row
 from runhub.store.sql.upsert import upsert
 from runhub.store.tables import experiments, runs
-from runhub.validation import clamp_metric_value, fit_value, validate_key, validate_timestamp
-
-MAX_MODEL_TAG_VALUE = 100_000
-MAX_MODEL_PARAM_VALUE = 100_000
-MAX_MODEL_NAME = 500
-FINAL_STATUSES = (LoggedModelStatus.READY.value, LoggedModelStatus.UPLOAD_FAILED.value)
-
-
-def new_model_id() -> str:
-    return f"m-{uuid.uuid4().hex}"
-
-
-def _check_items(items: Sequence[ModelKeyValue], what: str, limit: int) -> dict[str, str]:
-    out: dict[str, str] = {}
-    for item in items:
-        validate_key(item.key, what)
-        out[item.key] = fit_value(item.value, limit, f"{what} value", truncate=False)
-    return out
+from runhub.validation import clamp_metric_value, validate_key, validate_timestamp
 
 
 class SqlLoggedModelStore:
@@ -67,10 +57,9 @@ class SqlLoggedModelStore:
         tags_in: Sequence[ModelKeyValue],
     ) -> LoggedModel:
         exp_id = parse_experiment_id(experiment_id)
-        name = name or random_run_name()
-        fit_value(name, MAX_MODEL_NAME, "name", truncate=False)
-        param_values = _check_items(params_in, "Param", MAX_MODEL_PARAM_VALUE)
-        tag_values = _check_items(tags_in, "Tag", MAX_MODEL_TAG_VALUE)
+        name = check_model_name(name)
+        param_values = check_params(params_in)
+        tag_values = check_tags(tags_in)
         model_id = new_model_id()
 
         def create(conn: Connection) -> LoggedModel:
@@ -82,9 +71,7 @@ class SqlLoggedModelStore:
             if exp is None:
                 raise NotFound(f"No Experiment with id={experiment_id} exists")
             if exp.lifecycle_stage != LifecycleStage.ACTIVE:
-                raise InvalidParameter(
-                    f"The experiment {experiment_id} must be in the 'active' state."
-                )
+                raise inactive_experiment(experiment_id)
             if source_run_id:
                 found = conn.execute(
                     select(runs.c.experiment_id).where(runs.c.run_id == source_run_id)
@@ -125,11 +112,7 @@ class SqlLoggedModelStore:
             return load_models(conn, [model_row(conn, model_id, allow_deleted)])[0]
 
     def finalize_logged_model(self, model_id: str, status: str) -> LoggedModel:
-        if status not in FINAL_STATUSES:
-            raise InvalidParameter(
-                f"Invalid status '{status}': a logged model is finalized as "
-                f"{' or '.join(FINAL_STATUSES)}."
-            )
+        check_final_status(status)
 
         def change(conn: Connection) -> LoggedModel:
             model_row(conn, model_id)
@@ -155,7 +138,7 @@ class SqlLoggedModelStore:
         self.db.run_write(change)
 
     def set_logged_model_tags(self, model_id: str, tags_in: Sequence[ModelKeyValue]) -> LoggedModel:
-        values = _check_items(tags_in, "Tag", MAX_MODEL_TAG_VALUE)
+        values = check_tags(tags_in)
 
         def write(conn: Connection) -> LoggedModel:
             model_row(conn, model_id)
@@ -173,12 +156,12 @@ class SqlLoggedModelStore:
                 delete(logged_model_tags).where(t.model_id == model_id, t.key == key)
             )
             if result.rowcount == 0:
-                raise NotFound(f"No tag with key '{key}' on logged model '{model_id}'.")
+                raise model_tag_not_found(model_id, key)
 
         self.db.run_write(write)
 
     def log_logged_model_params(self, model_id: str, params_in: Sequence[ModelKeyValue]) -> None:
-        values = _check_items(params_in, "Param", MAX_MODEL_PARAM_VALUE)
+        values = check_params(params_in)
 
         def write(conn: Connection) -> None:
             model_row(conn, model_id)
