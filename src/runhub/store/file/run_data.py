@@ -26,15 +26,9 @@ from runhub.store.file.files import (
 from runhub.store.file.layout import METRICS, PARAMS, TAGS, MlrunsTree
 from runhub.store.file.runs import active_run_dir, write_run_meta
 from runhub.store.new_run import RUN_NAME_TAG
+from runhub.store.run_data_checks import check_batch, checked_params, checked_points, checked_tags
 from runhub.validation import (
-    MAX_PARAM_VAL_LENGTH,
-    MAX_TAG_VAL_LENGTH,
-    clamp_metric_value,
-    fit_value,
-    reject_duplicate_keys,
-    validate_batch_sizes,
     validate_key,
-    validate_timestamp,
 )
 
 
@@ -48,30 +42,10 @@ class FileRunDataStore:
     def _lines(self, metrics: Sequence[Metric]) -> dict[str, str]:
         """The text appended to each metric file: one line per point, in request order."""
         lines: dict[str, list[str]] = defaultdict(list)
-        for m in metrics:
-            validate_key(m.key, "Metric")
-            validate_timestamp(m.timestamp)
-            value, is_nan = clamp_metric_value(m.value)
-            lines[m.key].append(
-                format_point(m.timestamp, float("nan") if is_nan else value, m.step)
-            )
+        for p in checked_points(metrics):
+            value = float("nan") if p.is_nan else p.value
+            lines[p.key].append(format_point(p.timestamp, value, p.step))
         return {key: "".join(text) for key, text in lines.items()}
-
-    def _params(self, items: Sequence[Param]) -> list[Param]:
-        out = []
-        for p in items:
-            validate_key(p.key, "Param")
-            out.append(
-                Param(p.key, fit_value(p.value, MAX_PARAM_VAL_LENGTH, "Param value", self.truncate))
-            )
-        return out
-
-    def _tags(self, items: Sequence[RunTag]) -> dict[str, str]:
-        out = {}
-        for t in items:
-            validate_key(t.key, "Tag")
-            out[t.key] = fit_value(t.value, MAX_TAG_VAL_LENGTH, "Tag value", self.truncate)
-        return out
 
     def log_batch(
         self,
@@ -80,11 +54,10 @@ class FileRunDataStore:
         params_in: Sequence[Param],
         tags_in: Sequence[RunTag],
     ) -> None:
-        validate_batch_sizes(len(metrics), len(params_in), len(tags_in))
-        reject_duplicate_keys([p.key for p in params_in], "parameter")
+        check_batch(len(metrics), params_in, len(tags_in))
         lines = self._lines(metrics)
-        params = self._params(params_in)
-        tags = self._tags(tags_in)
+        params = checked_params(params_in, self.truncate)
+        tags = {t.key: t.value for t in checked_tags(tags_in, self.truncate)}
         for keys, what in ((lines, "metric"), ([p.key for p in params], "param"), (tags, "tag")):
             reject_nested_keys(keys, what)
         run_dir, _meta = active_run_dir(self.tree, run_id)

@@ -7,7 +7,6 @@ rejected request stores nothing.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
 
 from sqlalchemy import delete, select, update
 from sqlalchemy.engine import Connection
@@ -15,36 +14,19 @@ from sqlalchemy.engine import Connection
 from runhub.entities import Metric, Param, RunTag
 from runhub.errors import InvalidParameter, NotFound
 from runhub.store.new_run import RUN_NAME_TAG
+from runhub.store.run_data_checks import (
+    CheckedPoint,
+    check_batch,
+    checked_params,
+    checked_points,
+    checked_tags,
+)
 from runhub.store.sql.db import Database
 from runhub.store.sql.run_rows import RunRow, active_run_row
 from runhub.store.sql.upsert import insert_ignore_rows, upsert
 from runhub.store.tables import metric_points, metric_series, params, runs, tags
-from runhub.validation import (
-    MAX_PARAM_VAL_LENGTH,
-    MAX_TAG_VAL_LENGTH,
-    clamp_metric_value,
-    fit_value,
-    reject_duplicate_keys,
-    validate_batch_sizes,
-    validate_key,
-    validate_timestamp,
-)
 
 POINT_COLUMNS = ("series_pk", "step", "timestamp", "value", "is_nan")
-
-
-@dataclass(frozen=True)
-class _Point:
-    key: str
-    value: float
-    is_nan: bool
-    timestamp: int
-    step: int
-
-    @property
-    def rank(self) -> tuple[int, int, bool, float]:
-        """Latest-value order: highest step, then latest timestamp, then largest value."""
-        return (self.step, self.timestamp, not self.is_nan, self.value)
 
 
 class SqlRunDataStore:
@@ -54,34 +36,6 @@ class SqlRunDataStore:
         self.db = db
         self.truncate = truncate_long_values
 
-    # -- validation ------------------------------------------------------------------------
-    def _points(self, metrics: Sequence[Metric]) -> list[_Point]:
-        points = []
-        for m in metrics:
-            validate_key(m.key, "Metric")
-            validate_timestamp(m.timestamp)
-            value, is_nan = clamp_metric_value(m.value)
-            points.append(_Point(m.key, value, is_nan, m.timestamp, m.step))
-        return points
-
-    def _params(self, items: Sequence[Param]) -> list[Param]:
-        out = []
-        for p in items:
-            validate_key(p.key, "Param")
-            out.append(
-                Param(p.key, fit_value(p.value, MAX_PARAM_VAL_LENGTH, "Param value", self.truncate))
-            )
-        return out
-
-    def _tags(self, items: Sequence[RunTag]) -> list[RunTag]:
-        out = []
-        for t in items:
-            validate_key(t.key, "Tag")
-            out.append(
-                RunTag(t.key, fit_value(t.value, MAX_TAG_VAL_LENGTH, "Tag value", self.truncate))
-            )
-        return out
-
     # -- entry points ------------------------------------------------------------------------
     def log_batch(
         self,
@@ -90,16 +44,15 @@ class SqlRunDataStore:
         params_in: Sequence[Param],
         tags_in: Sequence[RunTag],
     ) -> None:
-        validate_batch_sizes(len(metrics), len(params_in), len(tags_in))
-        reject_duplicate_keys([p.key for p in params_in], "parameter")
-        points = self._points(metrics)
-        checked_params = self._params(params_in)
-        checked_tags = self._tags(tags_in)
+        check_batch(len(metrics), params_in, len(tags_in))
+        points = checked_points(metrics)
+        params_ok = checked_params(params_in, self.truncate)
+        tags_ok = checked_tags(tags_in, self.truncate)
 
         def write(conn: Connection) -> None:
             row = active_run_row(conn, run_id)
-            _write_params(conn, row, checked_params)
-            _write_tags(conn, row, checked_tags)
+            _write_params(conn, row, params_ok)
+            _write_tags(conn, row, tags_ok)
             _write_points(conn, row, points)
 
         self.db.run_write(write)
@@ -169,17 +122,17 @@ def _write_tags(conn: Connection, row: RunRow, items: list[RunTag]) -> None:
         )
 
 
-def _write_points(conn: Connection, row: RunRow, points: list[_Point]) -> None:
+def _write_points(conn: Connection, row: RunRow, points: list[CheckedPoint]) -> None:
     if not points:
         return
-    latest: dict[str, _Point] = {}
+    latest: dict[str, CheckedPoint] = {}
     for p in points:
         cur = latest.get(p.key)
         if cur is None or p.rank > cur.rank:
             latest[p.key] = p
     ms = metric_series.c
     series = {
-        key: (pk, _Point(key, value, is_nan, timestamp, step))
+        key: (pk, CheckedPoint(key, value, is_nan, timestamp, step))
         for pk, key, value, is_nan, timestamp, step in conn.execute(
             select(ms.series_pk, ms.key, ms.value, ms.is_nan, ms.timestamp, ms.step).where(
                 ms.run_pk == row.run_pk, ms.key.in_(list(latest))
