@@ -116,6 +116,31 @@ def test_local_multipart_joins_parts_in_order(tmp_path: Path) -> None:
     assert os.listdir(tmp_path / "root" / STAGING_DIR / "multipart") == []
 
 
+def test_abandoned_local_multipart_uploads_are_removed_after_a_day(tmp_path: Path) -> None:
+    """A client that dies mid-upload leaves parts behind; they must not stay on disk."""
+    store = LocalArtifactStore(tmp_path / "root")
+    abandoned = store.create_multipart("big.bin", 2)
+    writer = store.part_writer(abandoned.upload_id, 1)
+    writer.write(os.urandom(1000))
+    writer.commit()
+    recent = store.create_multipart("other.bin", 2)
+    staging = tmp_path / "root" / STAGING_DIR / "multipart"
+    day_and_a_bit = 25 * 3600
+    old = os.stat(staging / abandoned.upload_id).st_mtime - day_and_a_bit
+    os.utime(staging / abandoned.upload_id, (old, old))
+
+    restarted = LocalArtifactStore(tmp_path / "root")  # the next server process
+    fresh = restarted.create_multipart("new.bin", 1)
+    assert sorted(os.listdir(staging)) == sorted([recent.upload_id, fresh.upload_id])
+    with pytest.raises(NotFound):
+        restarted.part_writer(abandoned.upload_id, 2)
+    writer = restarted.part_writer(recent.upload_id, 1)  # an upload still in use goes on
+    writer.write(b"abc")
+    parts = [UploadedPart(1, writer.commit())]
+    restarted.complete_multipart("other.bin", recent.upload_id, parts)
+    assert read(restarted, "other.bin") == b"abc"
+
+
 def test_local_multipart_refuses_wrong_etag_missing_part_and_other_path(tmp_path: Path) -> None:
     store = LocalArtifactStore(tmp_path / "root")
     upload = store.create_multipart("f.bin", 2)

@@ -2,13 +2,15 @@
 
 Each upload has its own staging directory named by a random id, holding a ``target`` file (the
 artifact path it was created for) and one file per part. Complete joins the parts in order into
-the target; abort removes the directory.
+the target; abort removes the directory. An upload that is neither completed nor aborted (its
+client died) is removed once no part has arrived for ``STALE_AFTER_S``.
 """
 
 from __future__ import annotations
 
 import re
 import shutil
+import time
 import uuid
 import zlib
 from collections.abc import Sequence
@@ -19,16 +21,38 @@ from runhub.errors import InvalidParameter, NotFound
 
 _UPLOAD_ID = re.compile(r"^[0-9a-f]{32}$")
 COPY_CHUNK = 4 * 1024 * 1024
+STALE_AFTER_S = 24 * 3600  # S3 buckets leave this to a lifecycle rule; a directory has none
+SWEEP_EVERY_S = 3600
 
 
 class LocalMultipart:
     """The staging directories of multipart uploads under ``base``."""
 
-    def __init__(self, base: Path) -> None:
+    def __init__(self, base: Path, stale_after_s: float = STALE_AFTER_S) -> None:
         self.base = base
         self.base.mkdir(parents=True, exist_ok=True)
+        self.stale_after_s = stale_after_s
+        self._next_sweep = 0.0
+
+    def sweep(self, now: float | None = None) -> list[str]:
+        """Remove uploads whose last part arrived over ``stale_after_s`` ago; their ids."""
+        now = time.time() if now is None else now
+        removed = []
+        for directory in self.base.iterdir():
+            try:
+                idle = now - directory.stat().st_mtime
+            except FileNotFoundError:  # completed or aborted meanwhile
+                continue
+            stale = idle > self.stale_after_s
+            if stale and _UPLOAD_ID.match(directory.name) and directory.is_dir():
+                shutil.rmtree(directory, ignore_errors=True)
+                removed.append(directory.name)
+        return removed
 
     def create(self, path: str) -> str:
+        if time.monotonic() >= self._next_sweep:  # at most hourly, on the way in
+            self._next_sweep = time.monotonic() + SWEEP_EVERY_S
+            self.sweep()
         upload_id = uuid.uuid4().hex
         directory = self.base / upload_id
         directory.mkdir()
