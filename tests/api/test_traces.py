@@ -501,3 +501,34 @@ def test_over_long_names_get_400_not_a_database_error(api: Api) -> None:
     }
     url = V3 + f"traces/{trace_id}/assessments"
     assert api.client.post(url, json={"assessment": assessment}).status_code == 400
+
+
+def test_deleting_traces_removes_their_uploaded_artifacts_and_nothing_else(
+    sqlite_api: Api, tmp_path: Any
+) -> None:
+    api = sqlite_api
+    exp_id = _experiment(api)
+    kept, gone = f"tr-{uuid.uuid4().hex}", f"tr-{uuid.uuid4().hex}"
+    nasty = "../../outside"  # a client-chosen id must never name a folder to delete
+    for trace_id in (kept, gone, nasty):
+        info = _start(api, _trace_info(exp_id, trace_id, "2026-11-28T06:31:01.334Z"))
+        location = info["tags"]["mlflow.artifactLocation"]
+        assert location.endswith(f"/traces/{trace_id}/artifacts")
+        if trace_id != nasty:  # what the client uploads beside a trace
+            path = f"/api/2.0/mlflow-artifacts/artifacts/{exp_id}/traces/{trace_id}/artifacts"
+            put = api.client.put(f"{path}/traces.json", content=b'{"spans": []}')
+            assert put.status_code == 200, put.text
+    sentinel = tmp_path / "art" / "outside"
+    sentinel.mkdir(parents=True)
+    (sentinel / "keep.txt").write_text("must survive")
+    traces_dir = tmp_path / "art" / exp_id / "traces"
+    assert sorted(p.name for p in traces_dir.iterdir()) == sorted([kept, gone])
+
+    deleted = _v3(
+        api, "traces/delete-traces", {"experiment_id": exp_id, "request_ids": [gone, nasty]}
+    )
+    assert deleted == {"traces_deleted": 2}
+    assert [p.name for p in traces_dir.iterdir()] == [kept]
+    assert (traces_dir / kept / "artifacts" / "traces.json").is_file()
+    assert (sentinel / "keep.txt").read_text() == "must survive"
+    assert _ids(_search(api, exp_id)) == [kept]

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import logging
+import re
 from typing import Any
 
 import orjson
@@ -12,7 +14,11 @@ from runhub.api.trace_json import get, parse_trace_info, trace_info_json
 from runhub.api.wire import Field
 from runhub.entities.trace import Trace
 from runhub.errors import InvalidParameter, NotFound
+from runhub.lifecycle.artifact_cleanup import ArtifactCleaner
 from runhub.store.stores import Stores
+
+log = logging.getLogger("runhub.traces")
+SAFE_SEGMENT = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]*")
 
 MAX_SEARCH_TRACES = 500
 DEFAULT_SEARCH_TRACES = 100
@@ -129,10 +135,19 @@ def search_traces_v3(stores: Stores, msg: dict[str, Any]) -> dict[str, Any]:
 
 
 def delete_traces(stores: Stores, msg: dict[str, Any]) -> dict[str, Any]:
+    """Delete traces and what clients uploaded to their artifact locations (``traces.json``)."""
     deleted = stores.traces.delete_traces(
         msg["experiment_id"], msg["max_timestamp_millis"], msg["max_traces"], msg["request_ids"]
     )
-    return {"traces_deleted": deleted}
+    settings = stores.settings
+    cleaner = ArtifactCleaner(stores.artifacts, settings.s3_endpoint_url, settings.s3_ignore_tls)
+    for trace_id, location in deleted.items():
+        # Client-chosen ids name a folder here: only a plain path segment is acted on.
+        if SAFE_SEGMENT.fullmatch(trace_id):
+            cleaner.delete_owned_dir(location, trace_id)
+    for skipped in cleaner.skipped:
+        log.warning("deleted a trace but not its artifacts: %s", skipped)
+    return {"traces_deleted": len(deleted)}
 
 
 def set_trace_tag(stores: Stores, msg: dict[str, Any]) -> dict[str, Any]:

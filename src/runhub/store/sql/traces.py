@@ -211,8 +211,11 @@ class SqlTraceStore:
         max_timestamp_millis: int | None,
         max_traces: int | None,
         trace_ids: Sequence[str],
-    ) -> int:
-        """Delete traces of an experiment by id, or those older than a timestamp; the count."""
+    ) -> dict[str, str]:
+        """Delete traces of an experiment by id, or those older than a timestamp.
+
+        Returns the deleted traces' ids with their artifact locations, so the caller can
+        remove what clients uploaded there."""
         exp_id = parse_experiment_id(experiment_id)
         if bool(trace_ids) == (max_timestamp_millis is not None):
             raise InvalidParameter(
@@ -224,7 +227,7 @@ class SqlTraceStore:
             raise InvalidParameter("'max_traces' must be a positive integer.")
         t = trace_info.c
 
-        def write(conn: Connection) -> int:
+        def write(conn: Connection) -> dict[str, str]:
             query = select(t.trace_id).where(t.experiment_id == exp_id)
             if trace_ids:
                 query = query.where(t.trace_id.in_(list(trace_ids)))
@@ -234,12 +237,14 @@ class SqlTraceStore:
                 min(max_traces or MAX_DELETE_TRACES, MAX_DELETE_TRACES)
             )
             ids = list(conn.execute(query).scalars())
+            # The server's own location for each trace, never the (client-settable) tag.
+            root = experiment_artifact_location(conn, exp_id) if ids else ""
             for i in range(0, len(ids), 500):
                 conn.execute(delete(trace_info).where(t.trace_id.in_(ids[i : i + 500])))
-            return len(ids)
+            return {str(i): trace_artifact_location(root, str(i)) for i in ids}
 
-        count: int = self.db.run_write(write)
-        return count
+        deleted: dict[str, str] = self.db.run_write(write)
+        return deleted
 
     def link_traces_to_run(self, trace_ids: Sequence[str], run_id: str) -> None:
         if len(trace_ids) > 100:
