@@ -19,7 +19,7 @@ from runhub.api.endpoint import json_response
 from runhub.api.routes import build_routes
 from runhub.api.service_modes import ServiceModes
 from runhub.config import Settings, settings_from_environment
-from runhub.errors import EndpointNotFound, RunhubError, Unavailable
+from runhub.errors import EndpointNotFound, RunhubError, Unavailable, error_json
 from runhub.security.auth.service import auth_if_enabled
 from runhub.security.stack import auth_middleware, auth_routes_if, security_middleware
 from runhub.store.stores import Stores, open_stores
@@ -38,10 +38,9 @@ async def _http_error(request: Request, exc: Exception) -> Response:
         err: RunhubError = EndpointNotFound(f"No route for {request.method} {request.url.path}")
         return json_response(err.to_json(), 404)
     if exc.status_code == 405:
-        body = {
-            "error_code": "BAD_REQUEST",
-            "message": f"Method {request.method} is not allowed for {request.url.path}",
-        }
+        body = error_json(
+            "BAD_REQUEST", f"Method {request.method} is not allowed for {request.url.path}"
+        )
         return (
             json_response(body, 405)
             if not exc.headers
@@ -52,7 +51,7 @@ async def _http_error(request: Request, exc: Exception) -> Response:
                 media_type="application/json",
             )
         )
-    return json_response({"error_code": "BAD_REQUEST", "message": str(exc.detail)}, exc.status_code)
+    return json_response(error_json("BAD_REQUEST", str(exc.detail)), exc.status_code)
 
 
 async def _unexpected(request: Request, exc: Exception) -> Response:
@@ -61,13 +60,8 @@ async def _unexpected(request: Request, exc: Exception) -> Response:
         err = Unavailable("The database is unavailable or busy; retry the request.")
         return json_response(err.to_json(), err.http_status)
     log.exception("unexpected error on %s %s", request.method, request.url.path)
-    return json_response(
-        {
-            "error_code": "INTERNAL_ERROR",
-            "message": "The server hit an unexpected error; it has been logged.",
-        },
-        500,
-    )
+    message = "The server hit an unexpected error; it has been logged."
+    return json_response(error_json("INTERNAL_ERROR", message), 500)
 
 
 def create_app(settings: Settings, stores: Stores | None = None) -> Starlette:

@@ -45,8 +45,37 @@ HTTP_STATUS: dict[str, int] = {
 }
 
 
+# error_code -> (sqlstate, error_class), the classification MLflow 3.x adds to error bodies;
+# codes without one carry neither key (mlflow-api.md §3).
+CLASSIFICATION: dict[str, tuple[str, str]] = {
+    "INVALID_PARAMETER_VALUE": ("KAM00", "INVALID_PARAMETER_VALUE"),
+    "BAD_REQUEST": ("KAM00", "INVALID_PARAMETER_VALUE"),
+    "RESOURCE_ALREADY_EXISTS": ("KAM00", "RESOURCE_ALREADY_EXISTS"),
+    "RESOURCE_DOES_NOT_EXIST": ("KAM00", "RESOURCE_NOT_FOUND"),
+    "NOT_FOUND": ("KAM00", "RESOURCE_NOT_FOUND"),
+    "ENDPOINT_NOT_FOUND": ("KAM00", "RESOURCE_NOT_FOUND"),
+    "PERMISSION_DENIED": ("KAM00", "PERMISSION_DENIED"),
+    "CUSTOMER_UNAUTHORIZED": ("KAM00", "PERMISSION_DENIED"),
+    "TEMPORARILY_UNAVAILABLE": ("XXM00", "CLIENT_INTERNAL_ERROR"),
+    "INTERNAL_ERROR": ("XXM00", "CLIENT_INTERNAL_ERROR"),
+    "INVALID_STATE": ("XXM00", "CLIENT_INTERNAL_ERROR"),
+    "FEATURE_DISABLED": ("KAM00", "FEATURE_DISABLED"),
+}
+
+
+def error_json(error_code: str, message: str, **extra: Any) -> dict[str, Any]:
+    """An error body in MLflow's shape: code, message, its classification when it has one,
+    then any extra keys."""
+    body: dict[str, Any] = {"error_code": error_code, "message": message}
+    classified = CLASSIFICATION.get(error_code)
+    if classified is not None:
+        body["sqlstate"], body["error_class"] = classified
+    body.update(extra)
+    return body
+
+
 class RunhubError(Exception):
-    """An error with an MLflow error code; rendered as ``{"error_code", "message"}``."""
+    """An error with an MLflow error code; rendered by ``error_json``."""
 
     error_code = "INTERNAL_ERROR"
 
@@ -61,7 +90,7 @@ class RunhubError(Exception):
         return HTTP_STATUS.get(self.error_code, 500)
 
     def to_json(self) -> dict[str, Any]:
-        return {"error_code": self.error_code, "message": self.message}
+        return error_json(self.error_code, self.message)
 
 
 class InvalidParameter(RunhubError):

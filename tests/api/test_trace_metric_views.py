@@ -464,6 +464,6 @@ def test_combinations_a_view_does_not_have_are_400(
     response = sqlite_api.client.post(V3 + "traces/metrics", json=body)
     assert response.status_code == 400, response.text
     error = response.json()
-    assert set(error) == {"error_code", "message"}
+    assert set(error) == {"error_code", "message", "sqlstate", "error_class"}
     assert error["error_code"] == "INVALID_PARAMETER_VALUE"
     assert error["message"]

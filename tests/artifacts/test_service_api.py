@@ -162,6 +162,8 @@ def test_presigned_only_on_s3(
         assert refused.json() == {
             "error_code": "PERMISSION_DENIED",
             "message": refused.json()["message"],
+            "sqlstate": "KAM00",
+            "error_class": "PERMISSION_DENIED",
             "artifacts_presigned_only": True,
         }
         assert client.get(f"{SERVICE}/f.txt").status_code == 403

@@ -6,6 +6,18 @@ from typing import Any
 
 import requests
 
+# error_code -> (sqlstate, error_class) as MLflow 3.x servers send them.
+CLASSIFIED = {
+    "INVALID_PARAMETER_VALUE": ("KAM00", "INVALID_PARAMETER_VALUE"),
+    "BAD_REQUEST": ("KAM00", "INVALID_PARAMETER_VALUE"),
+    "RESOURCE_ALREADY_EXISTS": ("KAM00", "RESOURCE_ALREADY_EXISTS"),
+    "RESOURCE_DOES_NOT_EXIST": ("KAM00", "RESOURCE_NOT_FOUND"),
+    "ENDPOINT_NOT_FOUND": ("KAM00", "RESOURCE_NOT_FOUND"),
+    "PERMISSION_DENIED": ("KAM00", "PERMISSION_DENIED"),
+    "TEMPORARILY_UNAVAILABLE": ("XXM00", "CLIENT_INTERNAL_ERROR"),
+    "INTERNAL_ERROR": ("XXM00", "CLIENT_INTERNAL_ERROR"),
+}
+
 
 class Rest:
     """Raw HTTP against the server, for what the client cannot send or hides."""
@@ -47,4 +59,12 @@ class Rest:
         assert body["message"], f"{where}: empty message"
         codes = {error_code} if isinstance(error_code, str) else error_code
         assert body["error_code"] in codes, f"{where}: {body!r}"
+        # MLflow 3.x classifies some codes; the others carry neither key.
+        classified = CLASSIFIED.get(body["error_code"])
+        if classified is None:
+            assert "sqlstate" not in body and "error_class" not in body, f"{where}: {body!r}"
+        else:
+            assert (body.get("sqlstate"), body.get("error_class")) == classified, (
+                f"{where}: {body!r}"
+            )
         return body

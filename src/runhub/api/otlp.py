@@ -20,7 +20,7 @@ from starlette.responses import Response
 from runhub.api.endpoint import json_response
 from runhub.api.otlp_spans import InvalidBody, InvalidSpan, parse_json, parse_protobuf, span_records
 from runhub.entities.trace import SpanRecord
-from runhub.errors import InvalidParameter, RunhubError
+from runhub.errors import InvalidParameter, RunhubError, error_json
 from runhub.store.stores import Stores
 
 PROTOBUF = "application/x-protobuf"
@@ -49,7 +49,7 @@ async def _read_body(request: Request) -> bytes:
 
 
 def _error(status: int, message: str, error_code: str = "INVALID_PARAMETER_VALUE") -> Response:
-    return json_response({"error_code": error_code, "message": message, "detail": message}, status)
+    return json_response(error_json(error_code, message, detail=message), status)
 
 
 def _decompress(body: bytes, encoding: str) -> bytes:

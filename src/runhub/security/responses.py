@@ -5,6 +5,8 @@ from __future__ import annotations
 import orjson
 from starlette.types import Scope, Send
 
+from runhub.errors import error_json
+
 
 async def send_raw(
     send: Send,
@@ -36,7 +38,7 @@ async def send_error(
     extra: list[tuple[bytes, bytes]] | None = None,
 ) -> None:
     """An error in the MLflow JSON shape (``{"error_code", "message"}``)."""
-    body = orjson.dumps({"error_code": error_code, "message": message})
+    body = orjson.dumps(error_json(error_code, message))
     await send_raw(send, status, body, b"application/json", extra)
 
 
