@@ -185,3 +185,26 @@ _COLOURED_PIXELS = """(canvas) => {
 def coloured_pixels(canvas: Any) -> int:
     """How many pixels of a chart canvas hold a series colour (not background, grid or text)."""
     return int(canvas.evaluate(_COLOURED_PIXELS))
+
+
+E2E_ADMIN = ("admin", "e2e-admin-password")
+
+
+@contextmanager
+def basic_auth_server(tmp: Path) -> Iterator[str]:
+    """``runhub server --app-name basic-auth`` with admin ``E2E_ADMIN``; yields its URL."""
+    from tests.fixtures.live_server import runhub_server
+
+    config = tmp / "auth.ini"
+    config.write_text(
+        f"[mlflow]\ndatabase_uri = sqlite:///{tmp / 'auth.db'}\n"
+        f"admin_username = {E2E_ADMIN[0]}\nadmin_password = {E2E_ADMIN[1]}\n"
+    )
+    env = {
+        "MLFLOW_AUTH_CONFIG_PATH": str(config),
+        "MLFLOW_FLASK_SERVER_SECRET_KEY": "e2e-secret-key-for-the-sign-in-cookie",
+    }
+    with runhub_server(
+        tmp, str(tmp / "mlartifacts"), "--app-name", "basic-auth", env=env
+    ) as server:
+        yield server.url

@@ -4,34 +4,20 @@ writing through the cookie (the UI sends the CSRF token), and signing out."""
 from __future__ import annotations
 
 from collections.abc import Iterator
-from pathlib import Path
 from typing import Any
 
 import pytest
 import requests
 
-from tests.fixtures.live_server import runhub_server
+from .conftest import E2E_ADMIN, basic_auth_server, screenshot
 
-from .conftest import screenshot
-
-ADMIN = ("admin", "e2e-admin-password")
+ADMIN = E2E_ADMIN
 
 
 @pytest.fixture(scope="module")
 def auth_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
-    tmp = tmp_path_factory.mktemp("e2e-auth")
-    config = tmp / "auth.ini"
-    config.write_text(
-        f"[mlflow]\ndatabase_uri = sqlite:///{tmp / 'auth.db'}\n"
-        f"admin_username = {ADMIN[0]}\nadmin_password = {ADMIN[1]}\n"
-    )
-    env = {
-        "MLFLOW_AUTH_CONFIG_PATH": str(config),
-        "MLFLOW_FLASK_SERVER_SECRET_KEY": "e2e-secret-key-for-the-sign-in-cookie",
-    }
-    destination = str(Path(tmp) / "mlartifacts")
-    with runhub_server(tmp, destination, "--app-name", "basic-auth", env=env) as server:
-        yield server.url
+    with basic_auth_server(tmp_path_factory.mktemp("e2e-auth")) as url:
+        yield url
 
 
 def test_sign_in_through_the_form(browser: Any, auth_url: str) -> None:

@@ -2,6 +2,8 @@ import { Link, Navigate, Route, Routes, useLocation } from "react-router-dom";
 import { hasDatabase, serverInfo } from "./api/serverInfo";
 import { AuthGate, useAuth } from "./components/AuthGate";
 import { ErrorBoundary } from "./components/ErrorBoundary";
+import { AccountPage } from "./pages/AccountPage";
+import { AdminUsersPage } from "./pages/AdminUsersPage";
 import { ComparePage } from "./pages/ComparePage";
 import { ExperimentPage } from "./pages/ExperimentPage";
 import { ExperimentsPage } from "./pages/ExperimentsPage";
@@ -54,6 +56,8 @@ function Shell() {
             <Route path="/models/:name" element={<ModelPage />} />
             <Route path="/models/:name/versions/:version" element={<ModelVersionPage />} />
             <Route path="/compare" element={<ComparePage />} />
+            <Route path="/account" element={<AccountPage />} />
+            <Route path="/admin/users" element={<AdminUsersPage />} />
             <Route path="*" element={<NotFound />} />
           </Routes>
         </ErrorBoundary>
@@ -68,7 +72,10 @@ function SignedInAs() {
   if (!user) return null;
   return (
     <span className="who">
-      {user.username}
+      {user.is_admin ? <Link to="/admin/users">Users</Link> : null}
+      <Link to="/account" title="Your account: password and access tokens">
+        {user.username}
+      </Link>
       <button type="button" onClick={() => void signOut()}>
         Sign out
       </button>
