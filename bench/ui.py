@@ -4,14 +4,15 @@
    and sorted by a metric column) until the first row is on screen; then scroll to the bottom of
    the first page until the next page's rows arrive.
 2. Time to draw a comparison: open the compare page for 100 runs of 10,000 steps each until the
-   chart has drawn all 100 series (histories sampled on the server, ≤ 100 runs per call).
+   chart has drawn all 100 series with their points (histories sampled on the server, ≤ 100 runs
+   per call; the chart's ``data-points`` counts the points drawn, so empty series do not count).
 
 Both are measured from navigation start (``performance.now()`` in the page), so they include
 loading the app, the API calls and rendering. Data is seeded through the REST API.
 
     .venv/bin/python bench/ui.py                 # full sizes, prints a Markdown section
     .venv/bin/python bench/ui.py --runs 2000 --steps 1000   # a quick check
-    .venv/bin/python bench/ui.py --record        # also append the section to bench/RESULTS.md
+    .venv/bin/python bench/ui.py --record        # also write its section of bench/RESULTS.md
 """
 
 from __future__ import annotations
@@ -36,6 +37,7 @@ from client import (
     now_ms,
     run_parallel,
 )
+from sections import load_average, write_section
 from servers import start_server, stop_server, tree_rss_mb
 
 CHROMIUM = os.environ.get("RUNHUB_E2E_CHROMIUM", "/usr/bin/chromium")
@@ -48,7 +50,7 @@ CHROMIUM_ARGS = [
     "--disable-component-update",
     "--disable-sync",
 ]
-RESULTS = Path(__file__).resolve().parent / "RESULTS.md"
+BEGIN, END = "<!-- ui:begin -->", "<!-- ui:end -->"
 OUT = Path(__file__).resolve().parent / "out"
 SEED_TIME_LIMIT_S = 1800.0
 
@@ -196,7 +198,10 @@ def compare_draw_ms(browser: Any, url: str, runs: int) -> float:
         chart = "[data-testid=line-chart]"
         try:
             page.wait_for_function(
-                f"n => document.querySelector('{chart}')?.dataset.series === String(n)",
+                f"""n => {{
+                    const el = document.querySelector('{chart}');
+                    return el?.dataset.series === String(n) && Number(el.dataset.points) >= n;
+                }}""",
                 arg=runs,
                 timeout=120_000,
             )
@@ -219,8 +224,9 @@ def main() -> None:
     parser.add_argument("--compare-runs", type=int, default=100, help="runs compared")
     parser.add_argument("--steps", type=int, default=10_000, help="steps per compared run")
     parser.add_argument("--repeats", type=int, default=5, help="browser measurements of each")
-    parser.add_argument("--record", action="store_true", help="append to bench/RESULTS.md")
+    parser.add_argument("--record", action="store_true", help="write its bench/RESULTS.md section")
     args = parser.parse_args()
+    before = load_average()
 
     from playwright.sync_api import sync_playwright
 
@@ -259,11 +265,10 @@ def main() -> None:
     finally:
         stop_server(server)
 
-    section = render(args, default, by_metric, draws, seed_s, rss)
+    section = render(args, default, by_metric, draws, seed_s, rss, f"{before} / {load_average()}")
     print(section)
     if args.record:
-        with RESULTS.open("a", encoding="utf-8") as out:
-            out.write("\n" + section)
+        write_section(BEGIN, END, section)
 
 
 def render(
@@ -273,6 +278,7 @@ def render(
     draws: list[float],
     seed_s: float,
     rss_mb: float,
+    loads: str,
 ) -> str:
     def cell(values: list[float]) -> str:
         return f"{median(values):,.0f} ms (min {min(values):,.0f}, max {max(values):,.0f})"
@@ -282,13 +288,19 @@ def render(
         [
             f"## Web UI in a browser ({when})",
             "",
-            f"Measured by `bench/ui.py` (`--runs {args.runs} --compare-runs {args.compare_runs} "
-            f"--steps {args.steps} --repeats {args.repeats}`): headless Debian Chromium driven by "
+            "```",
+            f".venv/bin/python bench/ui.py --runs {args.runs} --compare-runs {args.compare_runs} "
+            f"--steps {args.steps} --repeats {args.repeats}" + (" --record" if args.record else ""),
+            "```",
+            "",
+            "Headless Debian Chromium driven by "
             "Playwright against one runhub server (one worker, SQLite) on this 2-core machine; "
             "each figure is the median of the repeats, from navigation start (loading the app, "
             "the API calls and rendering included), with a fresh browser context each time. "
-            "The compare page asks for at most 1,000 points per run in one "
-            "get-history-bulk-interval call per 100 runs; the server samples each history.",
+            "The compare page first asks for one point per four pixels of the window's width "
+            "(350 here, at most 1,000) per run in one get-history-bulk-interval call per 100 "
+            "runs, sent alongside the runs search; the server samples each history. A figure "
+            "counts once the chart has drawn every series with its points.",
             "",
             "| measure | result |",
             "|---|---|",
@@ -303,6 +315,8 @@ def render(
             f"| writing the {args.runs:,} runs into the database (not a UI figure) | "
             f"{seed_s:,.0f} s |",
             f"| server RSS after the measurements | {rss_mb:,.0f} MB |",
+            "",
+            f"- load average before/after: {loads}",
             "",
         ]
     )

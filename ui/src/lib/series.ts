@@ -10,6 +10,8 @@ export interface Series {
   label: string;
   x: number[];
   y: (number | null)[];
+  /** The logged step of each point (the x value too when x is the step). */
+  steps: number[];
 }
 
 /** Points sorted along the x axis; wall time in seconds since the epoch, relative in seconds. */
@@ -31,7 +33,7 @@ export function toSeries(
     const value = metricNumber(p.value);
     return Number.isFinite(value) ? value : null;
   });
-  return { id, label, x, y };
+  return { id, label, x, y, steps: sorted.map((p) => p.step) };
 }
 
 export function smoothSeries(series: Series, weight: number): Series {

@@ -1,18 +1,19 @@
-import { useMemo, useState } from "react";
+import { useCallback, useMemo, useState } from "react";
 import { Link, useSearchParams } from "react-router-dom";
-import { getExperiment, getHistories, getRun, searchRuns } from "../api/tracking";
-import type { Run } from "../api/types";
+import { getExperiment, getHistories, getRun, MAX_POINTS_PER_RUN, searchRuns } from "../api/tracking";
+import type { Metric, Run } from "../api/types";
 import { ErrorMessage } from "../components/ErrorMessage";
 import { LineChart } from "../components/LineChart";
 import { ParallelCoordinates } from "../components/ParallelCoordinates";
 import { ScatterPlot } from "../components/ScatterPlot";
 import { discoverKeys, runName } from "../lib/columns";
+import { overviewPoints, spliceWindow, stepWindow } from "../lib/chartWindow";
 import { compareRows, parallelData, scatterPoints } from "../lib/compare";
+import type { Range } from "../lib/decimate";
 import { positiveOnly, smoothSeries, toSeries, type XAxis, color } from "../lib/series";
 import { useAsync, useInterval } from "../lib/useAsync";
 import { LIVE_REFRESH_MS } from "../lib/useRunPages";
 
-const CHART_POINTS = 1000;
 const MAX_COMPARED = 500;
 
 async function loadRuns(experimentId: string | null, runIds: string[]): Promise<Run[]> {
@@ -67,30 +68,72 @@ export function ComparePage() {
     set("pc", (axes.includes(id) ? axes.filter((a) => a !== id) : [...axes, id]).join(",") || ",");
 
   const live = list.some((run) => run.info.status === "RUNNING");
+  const runIdsKey = runIds.join(",");
+  // A sample of each history first (loaded alongside the runs when the URL names the metric);
+  // the logged points of the zoomed-in window follow.
   const histories = useAsync(
-    async () =>
-      metric && list.length
-        ? getHistories({ runIds: list.map((r) => r.info.run_id), metricKey: metric, maxResults: CHART_POINTS })
-        : new Map(),
-    [metric, list],
+    async () => ({
+      metric,
+      byRun: metric && runIds.length
+        ? await getHistories({ runIds, metricKey: metric, maxResults: overviewPoints(window.innerWidth) })
+        : new Map<string, Metric[]>(),
+    }),
+    [metric, runIdsKey],
   );
+  const overview = histories.data?.metric === metric ? histories.data.byRun : undefined;
+
+  // The zoom belongs to one metric, x axis and set of runs.
+  const zoomKey = `${metric}|${xAxis}|${runIdsKey}`;
+  const [zoomState, setZoomState] = useState<{ key: string; range: Range } | null>(null);
+  const zoom = zoomState?.key === zoomKey ? zoomState.range : null;
+  const onZoom = useCallback((range: Range | null) => setZoomState(range && { key: zoomKey, range }), [zoomKey]);
+  const sampled = useMemo(() => {
+    if (!overview) return [];
+    return list.map((run) => {
+      const id = run.info.run_id;
+      return toSeries(id, "", overview.get(id) ?? [], xAxis, run.info.start_time);
+    });
+  }, [overview, list, xAxis]);
+  const steps = zoom ? stepWindow(sampled, zoom) : null;
+  const zoomed = useAsync(
+    async () =>
+      steps && {
+        metric,
+        ...steps,
+        // Every logged point of a window up to 2,500 steps wide; a sample of wider ones.
+        byRun: await getHistories({
+          runIds,
+          metricKey: metric,
+          maxResults: MAX_POINTS_PER_RUN,
+          startStep: steps.start,
+          endStep: steps.end,
+        }),
+      },
+    [metric, runIdsKey, steps?.start, steps?.end],
+  );
+  const windowData = zoom && zoomed.data?.metric === metric ? zoomed.data : null;
   useInterval(
     () => {
       runs.reload();
+      histories.reload();
+      if (zoom) zoomed.reload();
     },
     LIVE_REFRESH_MS,
     live,
   );
 
   const series = useMemo(() => {
-    const data = histories.data;
-    if (!data) return [];
+    if (!overview) return [];
     return list.map((run) => {
-      let s = toSeries(run.info.run_id, runName(run), data.get(run.info.run_id) ?? [], xAxis, run.info.start_time);
+      const id = run.info.run_id;
+      const points = windowData
+        ? spliceWindow(overview.get(id) ?? [], windowData.byRun.get(id) ?? [], windowData.start, windowData.end)
+        : (overview.get(id) ?? []);
+      let s = toSeries(id, runName(run), points, xAxis, run.info.start_time);
       s = smoothSeries(s, smoothing);
       return logY ? positiveOnly(s) : s;
     });
-  }, [histories.data, list, xAxis, smoothing, logY]);
+  }, [overview, windowData, list, xAxis, smoothing, logY]);
 
   const rows = useMemo(() => compareRows(list), [list]);
   const scatter = useMemo(() => scatterPoints(list, scatterX, scatterY, runName), [list, scatterX, scatterY]);
@@ -158,8 +201,12 @@ export function ComparePage() {
           <span className="muted">Drag to zoom, double-click to reset.</span>
           {live ? <span className="muted">live</span> : null}
         </div>
-        <ErrorMessage error={histories.error} title="Metric history" />
-        {metric ? <LineChart series={series} xAxis={xAxis} logY={logY} height={360} /> : <p className="muted">These runs have no metrics.</p>}
+        <ErrorMessage error={histories.error ?? zoomed.error} title="Metric history" />
+        {metric ? (
+          <LineChart series={series} xAxis={xAxis} logY={logY} height={360} zoom={zoom} onZoom={onZoom} />
+        ) : (
+          <p className="muted">These runs have no metrics.</p>
+        )}
       </section>
 
       <section>
