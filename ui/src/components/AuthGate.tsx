@@ -17,8 +17,8 @@ export function useAuth(): Auth {
 
 type State = { phase: "checking" } | { phase: "signed-out" } | { phase: "in"; user: AuthUser | null };
 
-/** Shows the sign-in form until the server accepts the browser, and again whenever it answers
- * 401 (the sign-in expired, or the password changed). */
+/** Shows the sign-in form when the server refuses the browser (401: never signed in, the
+ * sign-in expired, or the password changed), and the app otherwise. */
 export function AuthGate({ children }: { children: ReactNode }) {
   const [state, setState] = useState<State>({ phase: "checking" });
   // Bumped at each sign-in so every page mounts afresh and loads its data as the new user.
@@ -37,7 +37,9 @@ export function AuthGate({ children }: { children: ReactNode }) {
     return () => onUnauthenticated(null);
   }, []);
 
-  if (state.phase === "checking") return <div className="page">Loading…</div>;
+  // While the status call is out the pages already load (most servers run without auth, and
+  // a signed-out browser's first API call answers 401, which shows the form); reads need no
+  // CSRF token, and the status call brings it before anyone can press a button that writes.
   if (state.phase === "signed-out") {
     return (
       <SignInPage
@@ -49,7 +51,7 @@ export function AuthGate({ children }: { children: ReactNode }) {
     );
   }
   const auth: Auth = {
-    user: state.user,
+    user: state.phase === "in" ? state.user : null,
     signOut: async () => {
       try {
         await signOut();
