@@ -10,6 +10,7 @@ Prints runs/s and metric points/s.
 from __future__ import annotations
 
 import argparse
+import resource
 import sqlite3
 import subprocess
 import sys
@@ -108,9 +109,11 @@ def main() -> None:
             with admin.connect() as conn:
                 conn.execute(text(f'DROP DATABASE "{name}" WITH (FORCE)'))
     assert result.complete, result.counts
+    peak_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     print(
         f"{args.runs} runs, {points} metric points into {args.dest} in {elapsed:.1f} s: "
-        f"{args.runs / elapsed:.0f} runs/s, {points / elapsed:.0f} metric points/s"
+        f"{args.runs / elapsed:.0f} runs/s, {points / elapsed:.0f} metric points/s; "
+        f"peak RSS of the importing process {peak_mb:.0f} MB"
     )
 
 

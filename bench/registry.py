@@ -2,6 +2,7 @@
 
     python bench/registry.py                        # runhub and MLflow, 10,000 versions
     python bench/registry.py --only runhub --versions 2000 --reps 20
+    python bench/registry.py --only runhub --read "list all" --no-results-md   # one read only
 
 Seeds one experiment, one run and one registered model through the REST API, then registers
 ``--versions`` versions of it (source ``runs:/<run>/model``, one tag each) with 4 client threads,
@@ -113,13 +114,15 @@ def _reads(run_id: str, versions: int) -> dict[str, Callable[[Client], Any]]:
     }
 
 
-def measure(name: str, versions: int, reps: int) -> dict[str, Any]:
+def measure(name: str, versions: int, reps: int, only_read: str | None = None) -> dict[str, Any]:
     server = start_server(name)
     try:
         client = Client(server.host, server.port)
         run_id, seeded_s = _seed(client, server.host, server.port, versions)
         results: dict[str, Any] = {"seed_s": seeded_s}
         for label, read in _reads(run_id, versions).items():
+            if only_read is not None and only_read not in label:
+                continue
             read(client)  # warm-up
             latencies = [read(client).elapsed_ns for _ in range(reps)]
             results[label] = summarize(latencies)
@@ -138,6 +141,8 @@ def render(results: dict[str, dict[str, Any]], args: argparse.Namespace, loads: 
     command = "python bench/registry.py" + (f" --only {args.only}" if args.only else "")
     if args.versions != 10_000 or args.reps != 30:
         command += f" --versions {args.versions} --reps {args.reps}"
+    if args.read:
+        command += f' --read "{args.read}"'
     lines = [
         f"## Model registry: one registered model with {args.versions:,} versions",
         "",
@@ -182,8 +187,13 @@ def main() -> None:
     parser.add_argument("--only", choices=SERVER_NAMES)
     parser.add_argument("--versions", type=int, default=10_000)
     parser.add_argument("--reps", type=int, default=30)
+    parser.add_argument(
+        "--read", help="time only the reads whose label contains this text (e.g. 'list all')"
+    )
     parser.add_argument("--no-results-md", action="store_true", help="print the table only")
     args = parser.parse_args()
+    if args.read and not args.no_results_md:
+        parser.error("--read measures part of the section: add --no-results-md")
     names = [args.only] if args.only else list(SERVER_NAMES)
     results: dict[str, dict[str, Any]] = {}
     before = load_average()
@@ -193,7 +203,7 @@ def main() -> None:
             print(f"skipping {name}: {why}", file=sys.stderr)
             continue
         print(f"{name}: seeding {args.versions} versions...", file=sys.stderr)
-        results[name] = measure(name, args.versions, args.reps)
+        results[name] = measure(name, args.versions, args.reps, args.read)
     text = render(results, args, f"{before} / {load_average()}")
     print(text)
     if not args.no_results_md:

@@ -7,10 +7,18 @@ from __future__ import annotations
 
 from typing import Any
 
-from runhub.api.registry_encode import model_version_json, registered_model_json
+from starlette.responses import Response
+
+from runhub.api.endpoint import json_response
+from runhub.api.registry_encode import (
+    model_version_json,
+    model_version_rows_json,
+    registered_model_json,
+)
 from runhub.api.wire import Field
 from runhub.entities.registry import RegistryTag
 from runhub.errors import InvalidParameter
+from runhub.runtime.gc_pause import gc_paused
 from runhub.store.stores import Stores
 from runhub.webhooks.registry_events import MODEL_TAG as MODEL_TAG_EVENT
 
@@ -240,11 +248,18 @@ def search_model_versions(stores: Stores, msg: dict[str, Any]) -> dict[str, Any]
         msg["filter"], max_results, msg["order_by"], msg["page_token"] or None
     )
     out: dict[str, Any] = {}
-    if page.items:
-        out["model_versions"] = [model_version_json(v) for v in page.items]
+    if page.rows:
+        out["model_versions"] = model_version_rows_json(page)
     if page.next_page_token:
         out["next_page_token"] = page.next_page_token
     return out
+
+
+def search_model_versions_response(stores: Stores, msg: dict[str, Any]) -> Response:
+    """``search_model_versions`` encoded with the collector held off: a long page is many small
+    objects, none in a cycle, that are freed again before the collector resumes."""
+    with gc_paused():
+        return json_response(search_model_versions(stores, msg))
 
 
 def set_model_version_tag(stores: Stores, msg: dict[str, Any]) -> dict[str, Any]:

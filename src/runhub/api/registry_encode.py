@@ -6,7 +6,7 @@ from typing import Any
 
 from runhub.api.encode import metric_value
 from runhub.entities.logged_model import LoggedModel
-from runhub.entities.registry import ModelVersion, RegisteredModel
+from runhub.entities.registry import ModelVersion, ModelVersionRows, RegisteredModel
 
 
 def _pairs(items: Any) -> list[dict[str, str]]:
@@ -31,6 +31,45 @@ def model_version_json(v: ModelVersion) -> dict[str, Any]:
         out["tags"] = _pairs(v.tags)
     if v.aliases:
         out["aliases"] = list(v.aliases)
+    return out
+
+
+def model_version_rows_json(page: ModelVersionRows) -> list[dict[str, Any]]:
+    """The same JSON as ``model_version_json`` for every row of ``page``, built straight from
+    the rows: a page may hold 200,000 versions, and one entity each would cost more than the
+    database does."""
+    tags, aliases = page.tags, page.aliases
+    out: list[dict[str, Any]] = []
+    append = out.append
+    for r in page.rows:
+        item = {
+            "name": r[1],
+            "version": str(r[2]),
+            "creation_timestamp": r[3],
+            "last_updated_timestamp": r[4],
+            "current_stage": r[5],
+            "source": r[6],
+            "status": r[7],
+        }
+        # Optional fields in model_version_json's order, each only when set.
+        if r[8] is not None:
+            item["description"] = r[8]
+        if r[9] is not None:
+            item["user_id"] = r[9]
+        if r[10] is not None:
+            item["run_id"] = r[10]
+        if r[11] is not None:
+            item["run_link"] = r[11]
+        if r[12] is not None:
+            item["model_id"] = r[12]
+        if r[13] is not None:
+            item["status_message"] = r[13]
+        pk = r[0]
+        if pk in tags:
+            item["tags"] = [{"key": k, "value": v} for k, v in tags[pk]]
+        if pk in aliases:
+            item["aliases"] = aliases[pk]
+        append(item)
     return out
 
 

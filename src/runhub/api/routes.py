@@ -148,7 +148,7 @@ PROTOCOL: list[tuple[str, str, Endpoint]] = [
             ),
             ("DELETE", "model-versions/delete", R.BY_VERSION, R.delete_model_version),
             ("GET", "model-versions/get", R.BY_VERSION, R.get_model_version),
-            ("GET", "model-versions/search", R.SEARCH_VERSIONS, R.search_model_versions),
+            ("GET", "model-versions/search", R.SEARCH_VERSIONS, R.search_model_versions_response),
             (
                 "GET",
                 "model-versions/get-download-uri",

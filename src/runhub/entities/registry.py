@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import enum
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
+from typing import Any
 
 
 class Stage(str, enum.Enum):
@@ -42,6 +44,21 @@ class ModelVersion:
     status_message: str | None = None
     tags: tuple[RegistryTag, ...] = ()
     aliases: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class ModelVersionRows:
+    """A page of model versions as plain driver rows, for pages too long to build entities for.
+
+    Each row is the version's row id followed by ModelVersion's fields from ``name`` to
+    ``status_message`` (``version`` as an int); ``tags`` ((key, value) pairs in key order) and
+    ``aliases`` (sorted) are keyed by row id and lack versions that have none.
+    """
+
+    rows: Sequence[Sequence[Any]]
+    tags: Mapping[int, list[tuple[str, str]]]
+    aliases: Mapping[int, list[str]]
+    next_page_token: str | None = None
 
 
 @dataclass(frozen=True)

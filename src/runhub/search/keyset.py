@@ -137,14 +137,19 @@ class SearchQuery:
     terms: tuple[SortTerm, ...]
     query: str
     offset: int = 0
+    # Per term, the result column that carries its value; empty: found by the term's label.
+    positions: tuple[int, ...] = ()
 
     def page(self, rows: Sequence[Row[Any]]) -> tuple[list[Row[Any]], str | None]:
         """The rows of this page and the token of the next one (None on the last page)."""
         page = list(rows[: self.max_results])
         if len(rows) <= self.max_results or not page:
             return page, None
-        last = page[-1]._mapping
-        after = tuple(_scalar(last[term.label]) for term in self.terms)
+        if self.positions:
+            after = tuple(_scalar(page[-1][i]) for i in self.positions)
+        else:
+            last = page[-1]._mapping
+            after = tuple(_scalar(last[term.label]) for term in self.terms)
         keyset = Keyset(self.offset + len(page), after, self.query)
         return page, encode_keyset_token(keyset)
 

@@ -31,7 +31,7 @@ from runhub.entities.logged_model import (
     ModelKeyValue,
     ModelMetric,
 )
-from runhub.entities.registry import ModelVersion, RegisteredModel, RegistryTag
+from runhub.entities.registry import ModelVersion, ModelVersionRows, RegisteredModel, RegistryTag
 from runhub.entities.trace import Assessment, SpanRecord, Trace, TraceInfo
 from runhub.entities.trace_metrics import Correlation, DataPoint, MetricQuery
 
@@ -268,7 +268,7 @@ class ModelVersionStore(Protocol):
         max_results: int,
         order_by: Sequence[str],
         page_token: str | None,
-    ) -> Page[ModelVersion]: ...
+    ) -> ModelVersionRows: ...
 
 
 class TraceMetricsStore(Protocol):

@@ -7,10 +7,15 @@ from collections.abc import Sequence
 from sqlalchemy import delete, select, update
 from sqlalchemy.engine import Connection
 
-from runhub.entities import Page
-from runhub.entities.registry import VERSION_READY, ModelVersion, RegistryTag, Stage
+from runhub.entities.registry import (
+    VERSION_READY,
+    ModelVersion,
+    ModelVersionRows,
+    RegistryTag,
+    Stage,
+)
 from runhub.errors import InvalidParameter
-from runhub.search.registry import build_model_version_search
+from runhub.search.registry import VERSION_ROW_COLUMNS, build_model_version_search
 from runhub.store.registry_tables import (
     model_version_tags,
     model_versions,
@@ -21,13 +26,20 @@ from runhub.store.sql.db import Database
 from runhub.store.sql.experiments import now_ms
 from runhub.store.sql.model_sources import resolve_source
 from runhub.store.sql.registry_checks import canonical_stage, check_description, check_tags
-from runhub.store.sql.registry_rows import load_versions, model_by_name, version_row
+from runhub.store.sql.registry_rows import (
+    load_versions,
+    model_by_name,
+    version_children,
+    version_row,
+)
 from runhub.store.sql.upsert import upsert
 from runhub.validation import fit_value, validate_key
 
 IS_PROMPT_TAG = "mlflow.prompt.is_prompt"
 MAX_RUN_LINK = 2048
 ARCHIVING_STAGES = (Stage.STAGING.value, Stage.PRODUCTION.value)
+# Where a page row carries its model's row id (by identity: `==` on columns builds SQL).
+MODEL_PK_AT = next(i for i, c in enumerate(VERSION_ROW_COLUMNS) if c is model_versions.c.model_pk)
 
 
 class SqlModelVersionStore:
@@ -227,8 +239,18 @@ class SqlModelVersionStore:
         max_results: int,
         order_by: Sequence[str],
         page_token: str | None,
-    ) -> Page[ModelVersion]:
+    ) -> ModelVersionRows:
+        """One page of versions as plain rows: pages run to 200,000 versions, too many to build
+        entities for. Raises InvalidParameter for a bad filter, order_by or page token."""
         query = build_model_version_search(filter_string, list(order_by), max_results, page_token)
         with self.db.read() as conn:
-            rows, token = query.page(conn.execute(query.statement).all())
-            return Page(load_versions(conn, rows), token)
+            result = conn.execute(query.statement)
+            # Plain driver tuples: these columns need no conversion, and SQLAlchemy's
+            # per-row processing would cost a tenth of the whole read.
+            rows, token = query.page(result.cursor.fetchall())
+            result.close()
+            if not rows:
+                return ModelVersionRows([], {}, {}, token)
+            model_pks = sorted({r[MODEL_PK_AT] for r in rows})
+            tags, aliases = version_children(conn, [r[0] for r in rows], model_pks)
+            return ModelVersionRows(rows, tags, aliases, token)

@@ -12,12 +12,12 @@ from sqlalchemy.engine import Connection
 from runhub.entities.registry import ModelVersion, RegisteredModel, RegistryTag
 from runhub.errors import InvalidParameter, NotFound
 from runhub.store.registry_tables import (
-    model_version_tags,
     model_versions,
     registered_model_aliases,
     registered_model_tags,
     registered_models,
 )
+from runhub.store.sql.raw import fetch_all, marks
 
 Row_ = Row[Any]
 CHUNK = 500
@@ -65,40 +65,47 @@ def _chunks(values: Sequence[int]) -> list[Sequence[int]]:
     return [values[i : i + CHUNK] for i in range(0, len(values), CHUNK)]
 
 
-def _version_children(
+_TAGS_SQL = (
+    'SELECT t.version_pk, t."key", t."value" FROM model_version_tags t '
+    "JOIN model_versions mv ON mv.version_pk = t.version_pk WHERE {by} IN ({marks})"
+)
+_ALIASES_SQL = (
+    "SELECT a.version_pk, a.alias FROM registered_model_aliases a WHERE {by} IN ({marks}) "
+    "ORDER BY a.alias"
+)
+
+
+def version_children(
     conn: Connection, pks: Sequence[int], model_pks: Sequence[int]
-) -> tuple[dict[int, list[RegistryTag]], dict[int, list[str]]]:
-    """Tags and aliases of the versions ``pks`` (of the models ``model_pks``)."""
-    tags: dict[int, list[RegistryTag]] = defaultdict(list)
-    aliases: dict[int, list[str]] = defaultdict(list)
-    t, a, mv = model_version_tags.c, registered_model_aliases.c, model_versions.c
+) -> tuple[dict[int, list[tuple[str, str]]], dict[int, list[str]]]:
+    """Tags ((key, value) in key order) and aliases (in the database's order of names) of the
+    versions ``pks`` of the models ``model_pks``, keyed by version row id; versions without
+    any are left out."""
+    tags: dict[int, list[tuple[str, str]]] = {}
+    aliases: dict[int, list[str]] = {}
     if len(pks) > CHUNK:
         # A long page (a whole model's versions): read by model, one query each, and keep
         # only the versions of the page; cheaper than many long IN-lists.
-        wanted = set(pks)
-        for chunk in _chunks(list(model_pks)):
-            for pk, key, value in conn.execute(
-                select(t.version_pk, t.key, t.value)
-                .join_from(model_version_tags, model_versions, mv.version_pk == t.version_pk)
-                .where(mv.model_pk.in_(chunk))
-            ).all():
-                if pk in wanted:
-                    tags[pk].append(RegistryTag(key, value))
-            for pk, alias in conn.execute(
-                select(a.version_pk, a.alias).where(a.model_pk.in_(chunk)).order_by(a.alias)
-            ).all():
-                if pk in wanted:
-                    aliases[pk].append(alias)
-        return tags, aliases
-    for chunk in _chunks(list(pks)):
-        for pk, key, value in conn.execute(
-            select(t.version_pk, t.key, t.value).where(t.version_pk.in_(chunk))
-        ).all():
-            tags[pk].append(RegistryTag(key, value))
-        for pk, alias in conn.execute(
-            select(a.version_pk, a.alias).where(a.version_pk.in_(chunk)).order_by(a.alias)
-        ).all():
-            aliases[pk].append(alias)
+        wanted: set[int] | None = set(pks)
+        tags_by, aliases_by, chunks = "mv.model_pk", "a.model_pk", _chunks(list(model_pks))
+    else:
+        wanted, tags_by, aliases_by, chunks = None, "t.version_pk", "a.version_pk", _chunks(pks)
+    for chunk in chunks:
+        in_list = marks(len(chunk))
+        for pk, key, value in fetch_all(conn, _TAGS_SQL.format(by=tags_by, marks=in_list), chunk):
+            if wanted is None or pk in wanted:
+                if pk in tags:
+                    tags[pk].append((key, value))
+                else:
+                    tags[pk] = [(key, value)]
+        sql = _ALIASES_SQL.format(by=aliases_by, marks=in_list)
+        for pk, alias in fetch_all(conn, sql, chunk):
+            if wanted is None or pk in wanted:
+                aliases.setdefault(pk, []).append(alias)
+    # Tags in code-point order of keys, the same on every backend.
+    for pairs in tags.values():
+        if len(pairs) > 1:
+            pairs.sort()
     return tags, aliases
 
 
@@ -122,7 +129,7 @@ def load_versions(conn: Connection, rows: Sequence[Row_]) -> list[ModelVersion]:
                     )
                 ).all()
             )
-    tags, aliases = _version_children(conn, [r[i_pk] for r in rows], model_pks)
+    tags, aliases = version_children(conn, [r[i_pk] for r in rows], model_pks)
     no_tags: tuple[RegistryTag, ...] = ()
     no_aliases: tuple[str, ...] = ()
     (i_version, i_created, i_updated, i_stage, i_source, i_status, i_desc, i_user) = (
@@ -156,7 +163,7 @@ def load_versions(conn: Connection, rows: Sequence[Row_]) -> list[ModelVersion]:
             r[i_link],
             r[i_model_id],
             r[i_message],
-            tuple(tags[r[i_pk]]) if r[i_pk] in tags else no_tags,
+            tuple(RegistryTag(k, v) for k, v in tags[r[i_pk]]) if r[i_pk] in tags else no_tags,
             tuple(aliases[r[i_pk]]) if r[i_pk] in aliases else no_aliases,
         )
         for r in rows
