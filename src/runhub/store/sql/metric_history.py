@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterator, Sequence
 from typing import Any
 
-from sqlalchemy import and_, func, or_, select
+from sqlalchemy import and_, or_, select
 from sqlalchemy.engine import Connection
 
 from runhub.entities import Page
@@ -18,6 +18,7 @@ from runhub.search.tokens import (
 )
 from runhub.store.protocols import PointRow
 from runhub.store.sql.db import Database
+from runhub.store.sql.history_sampling import sample_series
 from runhub.store.sql.raw import stream_rows
 from runhub.store.sql.run_rows import run_row
 from runhub.store.tables import metric_points, metric_series, runs
@@ -160,59 +161,6 @@ class SqlMetricHistoryStore:
                 if series_pk is not None:
                     out.extend(
                         (run_id, p)
-                        for p in _sample_series(conn, series_pk, start_step, end_step, max_results)
+                        for p in sample_series(conn, series_pk, start_step, end_step, max_results)
                     )
         return out
-
-
-def _sample_series(
-    conn: Connection, series_pk: int, start: int | None, end: int | None, max_results: int
-) -> list[PointRow]:
-    in_range = [mp.series_pk == series_pk]
-    if start is not None:
-        in_range.append(mp.step >= start)
-    if end is not None:
-        in_range.append(mp.step <= end)
-    # Two statements: SQLite answers a lone min() or max() from the index, but not both at once.
-    low = conn.execute(select(func.min(mp.step)).where(*in_range)).scalar()
-    high = conn.execute(select(func.max(mp.step)).where(*in_range)).scalar()
-    if low is None or high is None:
-        return []
-    if high == low or max_results == 1:
-        steps = [low] if max_results == 1 else [low, high]
-    else:
-        # Targets spread over [low, high]; each resolves to the first logged step at or above.
-        n = max_results
-        targets = sorted({low + (high - low) * i // (n - 1) for i in range(n)})
-        steps = _resolve_steps(conn, series_pk, targets, high)
-    rows = conn.execute(
-        select(mp.step, mp.timestamp, mp.value, mp.is_nan)
-        .where(mp.series_pk == series_pk, mp.step.in_(steps))
-        .order_by(mp.step, mp.timestamp, mp.value, mp.is_nan)
-    ).all()
-    return [tuple(r) for r in rows]
-
-
-def _resolve_steps(conn: Connection, series_pk: int, targets: list[int], high: int) -> list[int]:
-    """For each target step, the first logged step at or above it (deduplicated, sorted)."""
-    # Dense step numbering (the common case) hits every target exactly in one query.
-    exact = set(
-        conn.execute(
-            select(mp.step).where(mp.series_pk == series_pk, mp.step.in_(targets)).distinct()
-        ).scalars()
-    )
-    seek = select(mp.step).where(mp.series_pk == series_pk).order_by(mp.step).limit(1)
-    chosen: set[int] = set()
-    floor = targets[0] - 1
-    for target in targets:
-        if target <= floor:
-            continue
-        if target in exact:
-            step: int | None = target
-        else:  # sparse steps: one index seek finds the next logged step
-            step = conn.execute(seek.where(mp.step >= target, mp.step <= high)).scalar()
-        if step is None:
-            continue
-        chosen.add(int(step))
-        floor = int(step)
-    return sorted(chosen)
