@@ -115,3 +115,19 @@ def test_logged_models_tab(page: Any, registry: Registry) -> None:
     assert "val_acc=0.91" in text and "depth=50" in text
     row.get_by_role("link", name=registry.run_id[:12]).wait_for()
     screenshot(page, "logged-models")
+
+
+def test_models_page_loads_more_than_one_page(page: Any, client: Any) -> None:
+    """The registry list shows 100 models a page; "Load more" appends the next ones."""
+    for i in range(101):
+        client.create_registered_model(f"paged-model-{i:03d}")
+    page.goto("/models?q=paged-model")
+    table = page.get_by_role("table", name="Registered models")
+    table.get_by_role("link", name="paged-model-099").wait_for()
+    links = table.get_by_role("link", name="paged-model-")
+    assert links.count() == 100
+    assert table.get_by_role("link", name="paged-model-100").count() == 0
+    page.get_by_role("button", name="Load more").click()
+    table.get_by_role("link", name="paged-model-100").wait_for()
+    assert links.count() == 101
+    assert page.get_by_role("button", name="Load more").count() == 0

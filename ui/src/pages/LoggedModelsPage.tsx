@@ -4,7 +4,7 @@ import { loggedModelStatus, searchLoggedModels, type LoggedModel } from "../api/
 import { ErrorMessage } from "../components/ErrorMessage";
 import { ExperimentHeader } from "../components/ExperimentHeader";
 import { formatNumber, formatTime } from "../lib/format";
-import { useAsync } from "../lib/useAsync";
+import { usePagedSearch } from "../lib/usePagedSearch";
 
 /** Models logged in one experiment (logged-models/search), newest first. */
 export function LoggedModelsPage() {
@@ -12,31 +12,15 @@ export function LoggedModelsPage() {
   const [params, setParams] = useSearchParams();
   const filter = params.get("filter") ?? "";
   const [draft, setDraft] = useState(filter);
-  const [more, setMore] = useState<LoggedModel[]>([]);
-  const [token, setToken] = useState<string | undefined>(undefined);
-  const first = useAsync(async () => {
-    const res = await searchLoggedModels(experimentId, filter);
-    setMore([]);
-    setToken(res.next_page_token);
-    return res.models ?? [];
+  const search = usePagedSearch(async (pageToken?: string) => {
+    const res = await searchLoggedModels(experimentId, filter, pageToken);
+    return { items: res.models ?? [], nextPageToken: res.next_page_token };
   }, [experimentId, filter]);
-  const [moreError, setMoreError] = useState<unknown>(undefined);
-
-  const loadMore = async () => {
-    if (!token) return;
-    try {
-      const res = await searchLoggedModels(experimentId, filter, token);
-      setMore((list) => [...list, ...(res.models ?? [])]);
-      setToken(res.next_page_token);
-    } catch (exc) {
-      setMoreError(exc);
-    }
-  };
   const apply = (event: FormEvent) => {
     event.preventDefault();
     setParams(draft.trim() ? { filter: draft.trim() } : {});
   };
-  const models = [...(first.data ?? []), ...more];
+  const models = search.items;
 
   return (
     <div className="page">
@@ -51,7 +35,7 @@ export function LoggedModelsPage() {
         />
         <button type="submit">Search</button>
       </form>
-      <ErrorMessage error={first.error ?? moreError} />
+      <ErrorMessage error={search.error ?? search.moreError} />
       <table className="grid" aria-label="Logged models">
         <thead>
           <tr>
@@ -71,12 +55,12 @@ export function LoggedModelsPage() {
           ))}
         </tbody>
       </table>
-      {first.loading ? <p className="muted">Loading…</p> : null}
-      {!first.loading && !first.error && models.length === 0 ? (
+      {search.loading ? <p className="muted">Loading…</p> : null}
+      {!search.loading && !search.error && models.length === 0 ? (
         <p className="empty muted">No logged models in this experiment.</p>
       ) : null}
-      {token ? (
-        <button type="button" onClick={() => void loadMore()}>
+      {search.hasMore ? (
+        <button type="button" onClick={() => void search.loadMore()}>
           Load more
         </button>
       ) : null}

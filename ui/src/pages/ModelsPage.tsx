@@ -3,7 +3,7 @@ import { Link, useSearchParams } from "react-router-dom";
 import { modelFilter, searchRegisteredModels, type RegisteredModel } from "../api/registry";
 import { ErrorMessage } from "../components/ErrorMessage";
 import { formatTime } from "../lib/format";
-import { useAsync } from "../lib/useAsync";
+import { usePagedSearch } from "../lib/usePagedSearch";
 
 export const modelPath = (name: string) => `/models/${encodeURIComponent(name)}`;
 export const versionPath = (name: string, version: string) => `${modelPath(name)}/versions/${version}`;
@@ -13,30 +13,15 @@ export function ModelsPage() {
   const [params, setParams] = useSearchParams();
   const query = params.get("q") ?? "";
   const [draft, setDraft] = useState(query);
-  const [more, setMore] = useState<RegisteredModel[]>([]);
-  const [token, setToken] = useState<string | undefined>(undefined);
-  const [moreError, setMoreError] = useState<unknown>(undefined);
-  const first = useAsync(async () => {
-    const res = await searchRegisteredModels(modelFilter(query));
-    setMore([]);
-    setToken(res.next_page_token);
-    return res.registered_models ?? [];
+  const search = usePagedSearch(async (pageToken?: string) => {
+    const res = await searchRegisteredModels(modelFilter(query), pageToken);
+    return { items: res.registered_models ?? [], nextPageToken: res.next_page_token };
   }, [query]);
-
-  const loadMore = async () => {
-    try {
-      const res = await searchRegisteredModels(modelFilter(query), token);
-      setMore((list) => [...list, ...(res.registered_models ?? [])]);
-      setToken(res.next_page_token);
-    } catch (exc) {
-      setMoreError(exc);
-    }
-  };
   const apply = (event: FormEvent) => {
     event.preventDefault();
     setParams(draft.trim() ? { q: draft.trim() } : {});
   };
-  const models = [...(first.data ?? []), ...more];
+  const models = search.items;
 
   return (
     <div className="page">
@@ -58,7 +43,7 @@ export function ModelsPage() {
           </button>
         ) : null}
       </form>
-      <ErrorMessage error={first.error ?? moreError} />
+      <ErrorMessage error={search.error ?? search.moreError} />
       <table className="grid" aria-label="Registered models">
         <thead>
           <tr>
@@ -99,12 +84,12 @@ export function ModelsPage() {
           ))}
         </tbody>
       </table>
-      {first.loading ? <p className="muted">Loading…</p> : null}
-      {!first.loading && !first.error && models.length === 0 ? (
+      {search.loading ? <p className="muted">Loading…</p> : null}
+      {!search.loading && !search.error && models.length === 0 ? (
         <p className="empty muted">{query ? "No model matches." : "No registered models yet."}</p>
       ) : null}
-      {token ? (
-        <button type="button" onClick={() => void loadMore()}>
+      {search.hasMore ? (
+        <button type="button" onClick={() => void search.loadMore()}>
           Load more
         </button>
       ) : null}

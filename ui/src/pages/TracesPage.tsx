@@ -1,11 +1,11 @@
 import { useEffect, useState, type FormEvent } from "react";
 import { Link, useParams, useSearchParams } from "react-router-dom";
-import { searchTraces, traceFilter, type TraceInfo } from "../api/traces";
+import { searchTraces, traceFilter } from "../api/traces";
 import { ErrorMessage } from "../components/ErrorMessage";
 import { ExperimentHeader } from "../components/ExperimentHeader";
 import { formatTime } from "../lib/format";
 import { durationMs, formatMs, isoMs } from "../lib/spans";
-import { useAsync } from "../lib/useAsync";
+import { usePagedSearch } from "../lib/usePagedSearch";
 
 const STATES = ["OK", "ERROR", "IN_PROGRESS"] as const;
 
@@ -19,17 +19,12 @@ export function TracesPage() {
   const filter = params.get("filter") ?? "";
   const state = params.get("state") ?? "";
   const [draft, setDraft] = useState(filter);
-  const [more, setMore] = useState<TraceInfo[]>([]);
-  const [token, setToken] = useState<string | undefined>(undefined);
-  const [moreError, setMoreError] = useState<unknown>(undefined);
   useEffect(() => setDraft(filter), [filter]);
 
   const combined = traceFilter(filter, state);
-  const first = useAsync(async () => {
-    const res = await searchTraces({ experimentId, filter: combined });
-    setMore([]);
-    setToken(res.next_page_token);
-    return res.traces ?? [];
+  const search = usePagedSearch(async (pageToken?: string) => {
+    const res = await searchTraces({ experimentId, filter: combined, pageToken });
+    return { items: res.traces ?? [], nextPageToken: res.next_page_token };
   }, [experimentId, combined]);
 
   const update = (next: { filter?: string; state?: string }) => {
@@ -43,16 +38,7 @@ export function TracesPage() {
     event.preventDefault();
     update({ filter: draft.trim() });
   };
-  const loadMore = async () => {
-    try {
-      const res = await searchTraces({ experimentId, filter: combined, pageToken: token });
-      setMore((list) => [...list, ...(res.traces ?? [])]);
-      setToken(res.next_page_token);
-    } catch (exc) {
-      setMoreError(exc);
-    }
-  };
-  const traces = [...(first.data ?? []), ...more];
+  const traces = search.items;
 
   return (
     <div className="page traces-page">
@@ -80,15 +66,15 @@ export function TracesPage() {
           ))}
         </select>
       </form>
-      {first.error ? (
+      {search.error ? (
         <div className="error filter-error" role="alert">
-          <ErrorText error={first.error} />
+          <ErrorText error={search.error} />
         </div>
       ) : null}
-      <ErrorMessage error={moreError} />
+      <ErrorMessage error={search.moreError} />
       <p className="muted" data-testid="trace-count">
         {traces.length}
-        {token ? "+" : ""} traces
+        {search.hasMore ? "+" : ""} traces
       </p>
       <div className="table-scroll">
         <table className="grid traces-table" aria-label="Traces">
@@ -128,12 +114,12 @@ export function TracesPage() {
           </tbody>
         </table>
       </div>
-      {first.loading ? <p className="muted">Loading…</p> : null}
-      {!first.loading && !first.error && traces.length === 0 ? (
+      {search.loading ? <p className="muted">Loading…</p> : null}
+      {!search.loading && !search.error && traces.length === 0 ? (
         <p className="empty muted">{combined ? "No trace matches." : "No traces in this experiment."}</p>
       ) : null}
-      {token ? (
-        <button type="button" onClick={() => void loadMore()}>
+      {search.hasMore ? (
+        <button type="button" onClick={() => void search.loadMore()}>
           Load more
         </button>
       ) : null}
