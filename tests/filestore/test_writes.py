@@ -214,3 +214,37 @@ def test_one_value_wins_a_param_race_across_workers(store: tuple[Api, Path]) -> 
     assert statuses.count(200) == 1 and statuses.count(400) == 23
     params = api.call("GET", "runs/get", params={"run_id": run_id})["run"]["data"]["params"]
     assert len(params) == 1 and params[0]["key"] == "winner"
+
+
+def test_latest_values_follow_every_append(store: tuple[Api, Path]) -> None:
+    """Latest metric values are remembered per file between reads; a point appended by this
+    server, or by anything else writing the tree, must show at once."""
+    api, root = store
+    run_id = _new_run(api, "latest-follows")
+
+    def latest() -> tuple[float, int]:
+        run = api.call("GET", "runs/get", params={"run_id": run_id})["run"]
+        (metric,) = [m for m in run["data"]["metrics"] if m["key"] == "loss"]
+        return metric["value"], metric["step"]
+
+    def found(filter_string: str) -> list[str]:
+        body = {"experiment_ids": [experiment_id], "filter": filter_string}
+        runs = api.call("POST", "runs/search", body).get("runs", [])
+        return [r["info"]["run_id"] for r in runs]
+
+    experiment_id = api.call("GET", "runs/get", params={"run_id": run_id})["run"]["info"][
+        "experiment_id"
+    ]
+    point = {"run_id": run_id, "key": "loss", "value": 0.5, "timestamp": 10, "step": 1}
+    api.call("POST", "runs/log-metric", point)
+    assert latest() == (0.5, 1)
+    assert run_id in found("metrics.loss = 0.5")
+    api.call("POST", "runs/log-metric", {**point, "value": 0.25, "step": 2})
+    assert latest() == (0.25, 2)
+    assert run_id not in found("metrics.loss = 0.5")
+    # Another writer appends a line with the same length as the last one.
+    metric_file = next(root.rglob(f"{run_id}/metrics/loss"))
+    with metric_file.open("a", encoding="utf-8") as out:
+        out.write("11 0.125 3\n")
+    assert latest() == (0.125, 3)
+    assert run_id in found("metrics.loss = 0.125")

@@ -93,12 +93,39 @@ def latest_point(points: list[StoredPoint]) -> StoredPoint:
     return max(points, key=lambda p: (p[0], p[1], not p[3], p[2]))
 
 
+# A metric file's latest point, by path, with the size and modification time it was read at.
+# Metric files only ever grow (points are appended), so an unchanged size and mtime mean an
+# unchanged file: searches and run pages stop re-reading whole histories to find one point.
+_LATEST: dict[str, tuple[int, int, StoredPoint | None]] = {}
+_LATEST_MAX = 200_000
+
+
+def latest_in_file(path: Path) -> StoredPoint | None:
+    """The latest point of one metric file (None when it has none), read only when changed."""
+    try:
+        stat = path.stat()
+    except FileNotFoundError:
+        return None
+    key = str(path)
+    known = _LATEST.get(key)
+    if known is not None and known[0] == stat.st_size and known[1] == stat.st_mtime_ns:
+        return known[2]
+    # Stamped with the stat taken before the read: a point appended meanwhile changes the
+    # size, so the next call reads the file again rather than trusting this entry.
+    points = read_points(path)
+    latest = latest_point(points) if points else None
+    if len(_LATEST) >= _LATEST_MAX:
+        _LATEST.clear()
+    _LATEST[key] = (stat.st_size, stat.st_mtime_ns, latest)
+    return latest
+
+
 def read_latest_metrics(run_dir: Path) -> list[Metric]:
     out = []
     for key, path in key_files(run_dir / METRICS):
-        points = read_points(path)
-        if points:
-            step, timestamp, value, is_nan = latest_point(points)
+        latest = latest_in_file(path)
+        if latest is not None:
+            step, timestamp, value, is_nan = latest
             out.append(Metric(key, NAN if is_nan else value, timestamp, step))
     return out
 
