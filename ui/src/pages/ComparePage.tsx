@@ -1,4 +1,4 @@
-import { useCallback, useMemo, useState } from "react";
+import { useCallback, useMemo, useRef, useState } from "react";
 import { Link, useSearchParams } from "react-router-dom";
 import { getExperiment, getHistories, getRun, MAX_POINTS_PER_RUN, searchRuns } from "../api/tracking";
 import type { Metric, Run } from "../api/types";
@@ -39,10 +39,20 @@ export function ComparePage() {
     () => (params.get("runs") ?? "").split(",").filter(Boolean).slice(0, MAX_COMPARED),
     [params],
   );
+  // Settings live in the URL. Two changes made before the page renders again (pick an axis,
+  // then tick a box) must both land: each one builds on the last one made, not on the URL of
+  // the last render.
+  const latestParams = useRef(params);
+  const urlSeen = useRef(params.toString());
+  if (params.toString() !== urlSeen.current) {
+    urlSeen.current = params.toString(); // the URL changed (ours landed, or back/forward)
+    latestParams.current = params;
+  }
   const set = (key: string, value: string) => {
-    const next = new URLSearchParams(params);
+    const next = new URLSearchParams(latestParams.current);
     if (value) next.set(key, value);
     else next.delete(key);
+    latestParams.current = next;
     setParams(next, { replace: true });
   };
 
