@@ -2,6 +2,7 @@ import { useState, type FormEvent } from "react";
 import { Link, useParams, useSearchParams } from "react-router-dom";
 import { loggedModelStatus, searchLoggedModels, type LoggedModel } from "../api/registry";
 import { ErrorMessage } from "../components/ErrorMessage";
+import { PagedFooter } from "../components/PagedFooter";
 import { ExperimentHeader } from "../components/ExperimentHeader";
 import { formatNumber, formatTime } from "../lib/format";
 import { usePagedSearch } from "../lib/usePagedSearch";
@@ -55,15 +56,7 @@ export function LoggedModelsPage() {
           ))}
         </tbody>
       </table>
-      {search.loading ? <p className="muted">Loading…</p> : null}
-      {!search.loading && !search.error && models.length === 0 ? (
-        <p className="empty muted">No logged models in this experiment.</p>
-      ) : null}
-      {search.hasMore ? (
-        <button type="button" onClick={() => void search.loadMore()}>
-          Load more
-        </button>
-      ) : null}
+      <PagedFooter search={search} empty="No logged models in this experiment." />
     </div>
   );
 }

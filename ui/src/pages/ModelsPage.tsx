@@ -2,6 +2,7 @@ import { useState, type FormEvent } from "react";
 import { Link, useSearchParams } from "react-router-dom";
 import { modelFilter, searchRegisteredModels, type RegisteredModel } from "../api/registry";
 import { ErrorMessage } from "../components/ErrorMessage";
+import { PagedFooter } from "../components/PagedFooter";
 import { formatTime } from "../lib/format";
 import { usePagedSearch } from "../lib/usePagedSearch";
 
@@ -84,15 +85,7 @@ export function ModelsPage() {
           ))}
         </tbody>
       </table>
-      {search.loading ? <p className="muted">Loading…</p> : null}
-      {!search.loading && !search.error && models.length === 0 ? (
-        <p className="empty muted">{query ? "No model matches." : "No registered models yet."}</p>
-      ) : null}
-      {search.hasMore ? (
-        <button type="button" onClick={() => void search.loadMore()}>
-          Load more
-        </button>
-      ) : null}
+      <PagedFooter search={search} empty={query ? "No model matches." : "No registered models yet."} />
     </div>
   );
 }

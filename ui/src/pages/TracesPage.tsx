@@ -2,6 +2,7 @@ import { useEffect, useState, type FormEvent } from "react";
 import { Link, useParams, useSearchParams } from "react-router-dom";
 import { searchTraces, traceFilter } from "../api/traces";
 import { ErrorMessage } from "../components/ErrorMessage";
+import { PagedFooter } from "../components/PagedFooter";
 import { ExperimentHeader } from "../components/ExperimentHeader";
 import { formatTime } from "../lib/format";
 import { durationMs, formatMs, isoMs } from "../lib/spans";
@@ -114,15 +115,7 @@ export function TracesPage() {
           </tbody>
         </table>
       </div>
-      {search.loading ? <p className="muted">Loading…</p> : null}
-      {!search.loading && !search.error && traces.length === 0 ? (
-        <p className="empty muted">{combined ? "No trace matches." : "No traces in this experiment."}</p>
-      ) : null}
-      {search.hasMore ? (
-        <button type="button" onClick={() => void search.loadMore()}>
-          Load more
-        </button>
-      ) : null}
+      <PagedFooter search={search} empty={combined ? "No trace matches." : "No traces in this experiment."} />
     </div>
   );
 }
