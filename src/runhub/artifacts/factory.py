@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from urllib.parse import urlparse
 
+from runhub.artifacts.guard import NameLengthGuard
 from runhub.artifacts.local import LocalArtifactStore
 from runhub.artifacts.store import ArtifactStore
 from runhub.errors import StartupError
@@ -13,6 +14,10 @@ def open_artifact_store(
     destination: str, s3_endpoint_url: str | None = None, s3_ignore_tls: bool = False
 ) -> ArtifactStore:
     """The store for ``destination``: a directory (plain path or ``file:``) or ``s3://``."""
+    return NameLengthGuard(_open(destination, s3_endpoint_url, s3_ignore_tls))
+
+
+def _open(destination: str, s3_endpoint_url: str | None, s3_ignore_tls: bool) -> ArtifactStore:
     parsed = urlparse(destination)
     if parsed.scheme in ("s3", "s3a"):
         from runhub.artifacts.s3 import S3ArtifactStore, s3_client

@@ -12,6 +12,7 @@ from collections.abc import Iterator, Sequence
 from typing import Any
 from urllib.parse import urlparse
 
+from runhub.artifacts.paths import MAX_KEY_BYTES, check_length
 from runhub.artifacts.store import FileEntry, MultipartUpload, PresignedUrl, UploadedPart
 from runhub.errors import InvalidParameter, NotFound, NotImplementedYet, StartupError
 
@@ -109,7 +110,9 @@ class S3ArtifactStore:
         self.client = client
 
     def _key(self, path: str) -> str:
-        return "/".join(p for p in (self.prefix, path) if p)
+        key = "/".join(p for p in (self.prefix, path) if p)
+        check_length(key, MAX_KEY_BYTES, path, " as an S3 key under the destination")
+        return key
 
     def _dir_prefix(self, path: str) -> str:
         key = self._key(path)

@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from runhub.artifacts import ArtifactStore, open_artifact_store
+from runhub.artifacts.guard import NameLengthGuard
 from runhub.config import Settings
 from runhub.errors import StartupError
 from runhub.store.file.experiments import FileExperimentStore
@@ -179,5 +180,5 @@ def open_file_stores(settings: Settings, root: Path) -> Stores:
         model_versions=unsupported("Model versions"),
         webhooks=unsupported("Webhooks"),
         mlruns=tree,
-        run_folders=RunFolderFiles(tree.root),
+        run_folders=NameLengthGuard(RunFolderFiles(tree.root)),
     )

@@ -14,6 +14,7 @@ from collections.abc import Iterable, Iterator, Mapping
 from pathlib import Path
 from typing import Any
 
+from runhub.artifacts.paths import MAX_NAME_BYTES, MAX_PATH_BYTES
 from runhub.errors import InvalidParameter, StartupError
 from runhub.validation import clamp_metric_value
 
@@ -91,9 +92,20 @@ def confine(base: Path, key: str, what: str) -> Path:
     """The file of ``key`` under ``base``; refuses anything that would resolve elsewhere.
 
     Keys are validated like the SQL store's; this is the second line: the resolved path must
-    be strictly inside ``base`` even when the tree holds symbolic links.
+    be strictly inside ``base`` even when the tree holds symbolic links. A key whose file
+    name, or whole path, is longer than a file system holds is refused too.
     """
     candidate = base / key
+    if any(len(part.encode("utf-8", "surrogatepass")) > MAX_NAME_BYTES for part in key.split("/")):
+        raise InvalidParameter(
+            f"Invalid {what} key '{key[:300]}': the file store keeps it as a file name, and a "
+            f"name there is at most {MAX_NAME_BYTES} bytes (UTF-8) between slashes."
+        )
+    if len(str(candidate).encode("utf-8", "surrogatepass")) > MAX_PATH_BYTES:
+        raise InvalidParameter(
+            f"Invalid {what} key '{key[:300]}': its file path in the file store would be longer "
+            f"than {MAX_PATH_BYTES} bytes."
+        )
     root = os.path.realpath(base)
     resolved = os.path.realpath(candidate)
     if os.path.isabs(key) or not resolved.startswith(root + os.sep):

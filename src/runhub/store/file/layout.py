@@ -34,7 +34,8 @@ NOT_RUNS = frozenset({TAGS, DATASETS, "models", "traces"})
 DEFAULT_EXPERIMENT_ID = "0"
 # New experiments get 18-digit random ids, as MLflow's file store gives them.
 _ID_LOW, _ID_SPAN = 10**17, 9 * 10**17
-_RUN_ID = re.compile(r"[A-Za-z0-9][A-Za-z0-9_\-]{0,255}")
+# At most 255 characters: the longest folder name a file system holds.
+_RUN_ID = re.compile(r"[A-Za-z0-9][A-Za-z0-9_\-]{0,254}")
 
 
 def file_store_root(uri: str) -> Path | None:

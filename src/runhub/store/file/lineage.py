@@ -24,7 +24,8 @@ from runhub.store.sql.lineage import (
     validate_dataset_input,
 )
 
-_MODEL_ID = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_\-.]{0,255}$")
+# At most 255 characters: the longest folder name a file system holds.
+_MODEL_ID = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_\-.]{0,254}$")
 
 
 def _md5(*parts: str) -> str:

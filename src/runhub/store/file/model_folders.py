@@ -32,7 +32,8 @@ MODELS = "models"
 STATUS_NUMBERS = {name: number for number, name in LOGGED_MODEL_STATUS_NUMBERS.items()}
 # MLflow's own spellings (LoggedModelStatus names), should a meta.yaml hold one.
 _SHORT_STATUS = {s.value.removeprefix("LOGGED_MODEL_"): s.value for s in LoggedModelStatus}
-_MODEL_ID = re.compile(r"[A-Za-z0-9][A-Za-z0-9_\-]{0,255}")
+# At most 255 characters: the longest folder name a file system holds.
+_MODEL_ID = re.compile(r"[A-Za-z0-9][A-Za-z0-9_\-]{0,254}")
 _MISSING = "None"
 _ESCAPED = re.compile(r"[%\s]")
 
