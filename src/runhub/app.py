@@ -2,12 +2,10 @@
 
 from __future__ import annotations
 
-import logging
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from typing import Any
 
-from sqlalchemy.exc import OperationalError
 from starlette.applications import Starlette
 from starlette.exceptions import HTTPException
 from starlette.middleware import Middleware
@@ -16,15 +14,14 @@ from starlette.responses import Response
 from starlette.routing import BaseRoute, Mount
 
 from runhub.api.endpoint import json_response
+from runhub.api.failures import UnexpectedErrors, unexpected_response
 from runhub.api.routes import build_routes
 from runhub.api.service_modes import ServiceModes
 from runhub.config import Settings, settings_from_environment
-from runhub.errors import EndpointNotFound, RunhubError, Unavailable, error_json
+from runhub.errors import EndpointNotFound, RunhubError, error_json
 from runhub.security.auth.service import auth_if_enabled
 from runhub.security.stack import auth_middleware, auth_routes_if, security_middleware
 from runhub.store.stores import Stores, open_stores
-
-log = logging.getLogger("runhub")
 
 
 async def _runhub_error(_request: Request, exc: Exception) -> Response:
@@ -55,13 +52,8 @@ async def _http_error(request: Request, exc: Exception) -> Response:
 
 
 async def _unexpected(request: Request, exc: Exception) -> Response:
-    if isinstance(exc, OperationalError):
-        log.error("database error on %s %s: %s", request.method, request.url.path, exc.orig)
-        err = Unavailable("The database is unavailable or busy; retry the request.")
-        return json_response(err.to_json(), err.http_status)
-    log.exception("unexpected error on %s %s", request.method, request.url.path)
-    message = "The server hit an unexpected error; it has been logged."
-    return json_response(error_json("INTERNAL_ERROR", message), 500)
+    # Reached only for errors raised outside UnexpectedErrors (the outermost layers).
+    return unexpected_response(request, exc)
 
 
 def create_app(settings: Settings, stores: Stores | None = None) -> Starlette:
@@ -90,6 +82,7 @@ def create_app(settings: Settings, stores: Stores | None = None) -> Starlette:
         lifespan=lifespan,
         middleware=[
             *outer,
+            Middleware(UnexpectedErrors),
             *security_middleware(settings),
             # A file store has no database: start-up refuses the auth app on one.
             *(auth_middleware(auth, opened.db, routes, settings) if opened.db is not None else []),

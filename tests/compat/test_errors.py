@@ -207,9 +207,60 @@ CASES = {
         "POST", f"{R}/log-parameter", 400, INVALID,
         json={"run_id": "{run}", "key": "a*b", "value": "v"},
     ),
+    # values the JSON decoder takes but no field may hold
+    "number-as-experiment-name": Bad("POST", f"{E}/create", 400, INVALID, json={"name": 12345}),
+    "number-as-param-value": Bad(
+        "POST", f"{R}/log-parameter", 400, INVALID, json={"run_id": "{run}", "key": "k", "value": 5}
+    ),
+}  # fmt: skip
+
+# Nesting past the stack and lone surrogates, refused where runhub decodes a body (MLflow's server
+# does not refuse all of them, and what it stores of them cannot be encoded again).
+DEEP = "[" * 5000 + "]" * 5000
+HOSTILE = {
+    "deeply-nested-body": Bad(
+        "POST", f"{E}/create", 400, INVALID, data='{"name": ' + DEEP + "}", headers=JSON
+    ),
+    "deeply-nested-nan-body": Bad(
+        "POST", f"{R}/log-metric", 400, INVALID, headers=JSON,
+        data='{"run_id": "{run}", "key": "m", "value": NaN, "timestamp": 1, "x": ' + DEEP + "}",
+    ),
+    "deeply-nested-json-field": Bad(
+        "POST", "/api/3.0/mlflow/traces", 400, INVALID, headers=JSON,
+        data='{"trace": {"trace_info": ' + "[" * 500 + "]" * 500 + "}}",
+    ),
+    "lone-surrogate-name": Bad(
+        "POST", f"{E}/create", 400, INVALID, data='{"name": "a\\ud800"}', headers=JSON
+    ),
+    "lone-surrogate-tag-value": Bad(
+        "POST", f"{R}/set-tag", 400, INVALID, headers=JSON,
+        data='{"run_id": "{run}", "key": "k", "value": "\\udc00x"}',
+    ),
+    "lone-surrogate-key": Bad(
+        "POST", f"{R}/log-batch", 400, INVALID, headers=JSON,
+        data='{"run_id": "{run}", "params": [{"key": "p\\ud83d", "value": "v"}]}',
+    ),
+    "lone-surrogate-in-search": Bad(
+        "POST", f"{R}/search", 400, INVALID, headers=JSON,
+        data='{"experiment_ids": ["{exp}"], "filter": "tags.k = \'\\ud800\'"}',
+    ),
 }  # fmt: skip
 
 STRICTER_THAN_MLFLOW = {
+    # MLflow stores integers outside int64 (answering 200); runhub refuses them rather than let
+    # them wrap or round.
+    "int64-overflow": Bad(
+        "POST", f"{R}/create", 400, INVALID,
+        json={"experiment_id": "{exp}", "start_time": 2**63},
+    ),
+    "int64-underflow": Bad(
+        "POST", f"{R}/create", 400, INVALID,
+        data='{"experiment_id": "{exp}", "start_time": -9223372036854775809}', headers=JSON,
+    ),
+    "int-beyond-uint64": Bad(
+        "POST", f"{R}/log-metric", 400, INVALID, headers=JSON,
+        data='{"run_id": "{run}", "key": "m", "value": 1, "timestamp": 100000000000000000000}',
+    ),
     # MLflow drops enum names it does not know (protobuf ignore_unknown_fields) and answers 200.
     "runs-search-bad-enum": Bad(
         "POST", f"{R}/search", 400, INVALID,
@@ -233,7 +284,7 @@ def _params() -> list[Any]:
     out: list[Any] = [pytest.param(case, id=name) for name, case in CASES.items()]
     out += [
         pytest.param(case, id=name, marks=pytest.mark.runhub_only)
-        for name, case in STRICTER_THAN_MLFLOW.items()
+        for name, case in (STRICTER_THAN_MLFLOW | HOSTILE).items()
     ]
     out += [
         pytest.param(

@@ -15,6 +15,8 @@ from starlette.concurrency import run_in_threadpool
 from starlette.requests import Request
 from starlette.responses import Response
 
+from runhub.api.declaration import Declaration, declare
+from runhub.api.json_body import decode_json
 from runhub.api.wire import Field, parse_message, parse_query
 from runhub.errors import InvalidParameter
 from runhub.store.stores import Stores
@@ -28,25 +30,13 @@ class JSONBytes(Response):
 
 
 def json_response(content: Any, status_code: int = 200) -> Response:
-    return JSONBytes(orjson.dumps(content), status_code=status_code)
-
-
-def decode_json(body: bytes) -> Any:
-    """A request body as JSON; ``NaN``/``Infinity`` literals are accepted like Python's json."""
-    if not body.strip():
-        return {}
     try:
-        data = orjson.loads(body)
-    except orjson.JSONDecodeError:
-        try:
-            data = json.loads(body)
-        except (ValueError, UnicodeDecodeError):
-            raise InvalidParameter("Malformed request body: it is not valid JSON.") from None
-    if isinstance(data, str):  # legacy clients double-encode the body
-        return decode_json(data.encode())
-    if not isinstance(data, dict):
-        raise InvalidParameter("Malformed request body: expected a JSON object.")
-    return data
+        body = orjson.dumps(content)
+    except orjson.JSONEncodeError:
+        # What orjson refuses (an integer past 64 bits, a lone surrogate quoted in a message)
+        # Python's encoder writes as escapes: a response is never lost to its own encoding.
+        body = json.dumps(content, default=str).encode()
+    return JSONBytes(body, status_code=status_code)
 
 
 def _check_content_type(request: Request) -> None:
@@ -84,4 +74,4 @@ def rpc(fields: tuple[Field, ...], handler: Handler) -> Endpoint:
         return json_response(result)
 
     endpoint.__name__ = handler.__name__
-    return endpoint
+    return declare(Declaration(message=fields))(endpoint)  # read by the OpenAPI description

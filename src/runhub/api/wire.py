@@ -2,7 +2,8 @@
 
 A message is declared as a tuple of :class:`Field`. Parsing accepts snake_case and lowerCamelCase
 names, int64 as numbers or numeric strings, doubles also as "NaN"/"Infinity"/"-Infinity", enums
-by name or number, and GET query strings with repeated keys for repeated fields.
+by name or number, GET query strings with repeated keys for repeated fields, and (as MLflow's
+parser does) a number in a string field only for experiment ids.
 """
 
 from __future__ import annotations
@@ -15,10 +16,16 @@ from typing import Any
 
 import orjson
 
+from runhub.api.json_body import check_json_value
 from runhub.errors import InvalidParameter
 
 _SPECIAL_FLOATS = {"NaN": math.nan, "Infinity": math.inf, "-Infinity": -math.inf}
 INT64 = 2**63
+# Beyond 2**53 a float no longer names one integer: orjson hands integer literals past uint64 over
+# as floats, so such a value is refused rather than rounded (to +-2**63, say).
+EXACT_FLOAT_INT = 2**53
+# The only string fields that also take a JSON number, as MLflow's parser allows.
+NUMERIC_IDS = frozenset({"experiment_id", "experiment_ids"})
 
 
 @dataclass(frozen=True)
@@ -59,7 +66,7 @@ def _hint(name: str, value: Any) -> InvalidParameter:
 def _to_str(f: Field, value: Any, prefix: str) -> Any:
     if type(value) is str:
         return value
-    if isinstance(value, int) and not isinstance(value, bool):
+    if f.name in NUMERIC_IDS and isinstance(value, int) and not isinstance(value, bool):
         return str(value)
     raise _hint(prefix + f.name, value)
 
@@ -69,7 +76,7 @@ def _to_int(f: Field, value: Any, prefix: str) -> Any:
         result = value
     elif isinstance(value, bool):
         raise _hint(prefix + f.name, value)
-    elif isinstance(value, int) or (isinstance(value, float) and value.is_integer()):
+    elif isinstance(value, float) and value.is_integer() and abs(value) <= EXACT_FLOAT_INT:
         result = int(value)
     elif isinstance(value, str):
         try:
@@ -121,6 +128,8 @@ def _to_enum(f: Field, value: Any, prefix: str) -> Any:
 
 
 def _as_is(f: Field, value: Any, prefix: str) -> Any:
+    if isinstance(value, (dict, list)):
+        check_json_value(value, prefix + f.name)
     return value
 
 

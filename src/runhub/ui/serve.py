@@ -21,8 +21,24 @@ from starlette.types import Receive, Scope, Send
 
 DIST_DIR = Path(__file__).parent / "dist"
 ASSETS_PATH = "/static-files"
-# Paths under these prefixes belong to the API even when no route matches them.
-API_PREFIXES = ("/api/", "/ajax-api/")
+# Paths at or under these belong to a protocol even when no route matches them, so a client
+# that asks for one gets a JSON 404, never the web app's page.
+PROTOCOL_ROOTS = (
+    "/api",
+    "/ajax-api",
+    "/gateway",
+    "/v1",
+    "/v2",
+    "/graphql",
+    "/get-artifact",
+    "/model-versions",
+    "/health",
+    "/version",
+    "/metrics",
+    "/invocations",
+    "/ping",
+    "/mlflow",
+)
 # Asset names carry a content hash, so a browser may keep them for a year.
 IMMUTABLE = "public, max-age=31536000, immutable"
 
@@ -60,7 +76,7 @@ class AppFallback(BaseRoute):
         if scope["type"] != "http" or scope["method"] not in ("GET", "HEAD"):
             return Match.NONE, {}
         path = route_path(scope)
-        if path.startswith(API_PREFIXES) or path.startswith(ASSETS_PATH + "/"):
+        if is_protocol_path(path) or path.startswith(ASSETS_PATH + "/"):
             return Match.NONE, {}
         # A server route with this path but another method must keep answering 405.
         if any(route.matches(scope)[0] != Match.NONE for route in self.claimed):
@@ -70,6 +86,11 @@ class AppFallback(BaseRoute):
     async def handle(self, scope: Scope, receive: Receive, send: Send) -> None:
         response = await index_page(Request(scope, receive), self.dist)
         await response(scope, receive, send)
+
+
+def is_protocol_path(path: str) -> bool:
+    """True for a path that names a protocol route (existing or not) rather than a page."""
+    return any(path == root or path.startswith(root + "/") for root in PROTOCOL_ROOTS)
 
 
 def route_path(scope: Scope) -> str:

@@ -13,7 +13,8 @@ from starlette.concurrency import run_in_threadpool
 from starlette.requests import Request
 from starlette.responses import Response
 
-from runhub.api.endpoint import decode_json, json_response
+from runhub.api.endpoint import json_response
+from runhub.api.json_body import decode_json
 from runhub.errors import AlreadyExists, BadRequest, InvalidParameter, NotFound, PermissionDenied
 from runhub.security.auth.authenticate import forget_credentials
 from runhub.security.auth.middleware import current_user

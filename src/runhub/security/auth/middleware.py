@@ -18,7 +18,7 @@ from starlette.concurrency import run_in_threadpool
 from starlette.routing import BaseRoute
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from runhub.api.endpoint import decode_json
+from runhub.api.json_body import decode_json
 from runhub.errors import InvalidParameter, NotFound
 from runhub.security.auth.cookie import cookie_path, set_cookie_header
 from runhub.security.auth.csrf import CSRF_HEADER, CSRF_REFUSED

@@ -13,7 +13,8 @@ from starlette.concurrency import run_in_threadpool
 from starlette.requests import Request
 from starlette.responses import Response
 
-from runhub.api.endpoint import decode_json, json_response
+from runhub.api.endpoint import json_response
+from runhub.api.json_body import decode_json
 from runhub.errors import BadRequest, InvalidParameter, PermissionDenied, RunhubError
 from runhub.security.auth.cookie import Claims, cookie_path, set_cookie_header
 from runhub.security.auth.csrf import CSRF_HEADER, CSRF_REFUSED
