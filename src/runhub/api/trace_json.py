@@ -14,6 +14,7 @@ from typing import Any
 
 from runhub.entities.trace import Assessment, AssessmentSource, TraceInfo
 from runhub.errors import InvalidParameter
+from runhub.times import rfc3339
 
 _TIMESTAMP = re.compile(
     r"^(\d{4})-(\d{2})-(\d{2})[Tt](\d{2}):(\d{2}):(\d{2})(?:\.(\d{1,9}))?([Zz]|[+-]\d{2}:\d{2})$"
@@ -42,12 +43,12 @@ def timestamp_ms(value: Any, what: str) -> int:
     if match is None:
         raise InvalidParameter(f"Invalid timestamp {value!r} for '{what}'.")
     year, month, day, hour, minute, second, fraction, zone = match.groups()
-    if zone in ("Z", "z"):
-        tz = dt.timezone.utc
-    else:
-        sign = 1 if zone[0] == "+" else -1
-        tz = dt.timezone(sign * dt.timedelta(hours=int(zone[1:3]), minutes=int(zone[4:6])))
     try:
+        if zone in ("Z", "z"):
+            tz = dt.timezone.utc
+        else:  # an offset of 24 hours or more is a ValueError too
+            sign = 1 if zone[0] == "+" else -1
+            tz = dt.timezone(sign * dt.timedelta(hours=int(zone[1:3]), minutes=int(zone[4:6])))
         moment = dt.datetime(
             int(year), int(month), int(day), int(hour), int(minute), int(second), tzinfo=tz
         )
@@ -58,9 +59,8 @@ def timestamp_ms(value: Any, what: str) -> int:
 
 
 def format_timestamp(ms: int) -> str:
-    moment = _EPOCH + dt.timedelta(milliseconds=ms)
-    text = moment.strftime("%Y-%m-%dT%H:%M:%S")
-    return f"{text}.{ms % 1000:03d}Z" if ms % 1000 else f"{text}Z"
+    """A protobuf Timestamp string; a stored time past the years 1 to 9999 shows the nearest."""
+    return rfc3339(ms)
 
 
 def duration_ms(value: Any, what: str) -> int:

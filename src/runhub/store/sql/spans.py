@@ -28,6 +28,7 @@ from runhub.store.trace_tables import (
     trace_run_links,
     trace_tags,
 )
+from runhub.times import check_time_ns
 
 NANOS_PER_MS = 1_000_000
 SPAN_COLUMNS = (
@@ -56,10 +57,14 @@ class SqlSpanStore:
         self, experiment_id: str, records: Sequence[SpanRecord], run_id: str | None = None
     ) -> None:
         """Store ``records`` in one transaction; traces not yet known are created in
-        ``experiment_id`` from their spans. Raises NotFound for an unknown experiment."""
+        ``experiment_id`` from their spans. Raises NotFound for an unknown experiment, and
+        InvalidParameter for a span time past a 64-bit column."""
         exp_id = parse_experiment_id(experiment_id)
         by_trace: dict[str, list[SpanRecord]] = defaultdict(list)
         for record in records:
+            check_time_ns(record.start_time_unix_nano, "start_time_unix_nano")
+            if record.end_time_unix_nano is not None:
+                check_time_ns(record.end_time_unix_nano, "end_time_unix_nano")
             by_trace[record.trace_id].append(record)
         span_rows = [
             (

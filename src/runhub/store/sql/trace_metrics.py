@@ -8,7 +8,6 @@ aggregate of a metric the database cannot read itself, are computed from the per
 
 from __future__ import annotations
 
-import datetime as dt
 import math
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -25,6 +24,7 @@ from runhub.store.sql.db import Database
 from runhub.store.sql.metric_aggregates import Groups, aggregate, merge_counts
 from runhub.store.sql.trace_metric_views import VIEWS, Metric, MetricView
 from runhub.store.trace_tables import trace_info
+from runhub.times import utc_datetime
 
 T = trace_info.c
 TIME_BUCKET = "time_bucket"
@@ -211,6 +211,6 @@ def _decoded_aggregates(conn: Any, where: _Where, aggregations: Sequence[Aggrega
 def _dimension(view: MetricView, label: str, value: Any) -> str:
     if label == TIME_BUCKET:
         ms = int(value) // view.bucket_units
-        return dt.datetime.fromtimestamp(ms / 1000.0, tz=dt.timezone.utc).isoformat()
+        return utc_datetime(ms).isoformat()
     shown = view.labels.get(label)
     return shown(value) if shown else str(value)

@@ -25,6 +25,7 @@ from runhub.store.sql.trace_rows import infos_by_id, load_trace_infos, require_t
 from runhub.store.sql.upsert import insert_ignore, upsert
 from runhub.store.tables import experiments
 from runhub.store.trace_tables import spans, trace_info, trace_metadata, trace_run_links, trace_tags
+from runhub.times import check_duration_ms, check_time_ms
 from runhub.validation import MAX_TAG_VAL_LENGTH, fit_value
 
 MAX_DELETE_TRACES = 10_000
@@ -66,6 +67,9 @@ class SqlTraceStore:
             raise InvalidParameter(
                 "Missing value for required parameter 'trace.trace_info.trace_id'."
             )
+        check_time_ms(info.request_time, "trace_info.request_time")
+        if info.execution_duration is not None:
+            check_duration_ms(info.execution_duration, "trace_info.execution_duration")
         tags = {k: fit_value(v, MAX_TAG_VAL_LENGTH, "value", True) for k, v in info.tags.items()}
 
         def write(conn: Connection) -> TraceInfo:
@@ -108,6 +112,7 @@ class SqlTraceStore:
         tags: Mapping[str, str],
     ) -> TraceInfo:
         """Create an in-progress trace (the legacy V2 start call)."""
+        check_time_ms(request_time, "timestamp_ms")
         exp_id = parse_experiment_id(experiment_id)
 
         def write(conn: Connection) -> TraceInfo:
@@ -141,6 +146,7 @@ class SqlTraceStore:
         tags: Mapping[str, str],
     ) -> TraceInfo:
         """Finish a trace started with the legacy V2 call."""
+        check_time_ms(end_time, "timestamp_ms")
 
         def write(conn: Connection) -> TraceInfo:
             row = require_trace(conn, trace_id)
