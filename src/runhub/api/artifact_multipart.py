@@ -15,6 +15,7 @@ from starlette.responses import Response
 
 from runhub.api.artifact_streams import stream_into
 from runhub.api.artifacts import artifact_store, path_param
+from runhub.api.declaration import Declaration, declare
 from runhub.api.endpoint import json_response, read_message
 from runhub.api.wire import Field
 from runhub.artifacts.paths import base_name, clean_path, join_paths
@@ -45,6 +46,7 @@ def _parts_url(request: Request, upload_id: str, part_number: int) -> str:
     return f"{url.scheme}://{url.netloc}{base}/mlflow-artifacts/mpu/parts/{upload_id}/{part_number}"
 
 
+@declare(Declaration(message=CREATE))
 async def create_multipart_upload(request: Request) -> Response:
     directory = path_param(request)
     msg = await read_message(request, CREATE)
@@ -63,6 +65,7 @@ async def create_multipart_upload(request: Request) -> Response:
     return json_response({"upload_id": upload.upload_id, "credentials": credentials})
 
 
+@declare(Declaration(body=("application/octet-stream",)))
 async def upload_part(request: Request) -> Response:
     upload_id = str(request.path_params["upload_id"])
     part_number = int(request.path_params["part_number"])
@@ -73,6 +76,7 @@ async def upload_part(request: Request) -> Response:
     return response
 
 
+@declare(Declaration(message=COMPLETE))
 async def complete_multipart_upload(request: Request) -> Response:
     directory = path_param(request)
     msg = await read_message(request, COMPLETE)
@@ -83,6 +87,7 @@ async def complete_multipart_upload(request: Request) -> Response:
     return json_response({})
 
 
+@declare(Declaration(message=ABORT))
 async def abort_multipart_upload(request: Request) -> Response:
     directory = path_param(request)
     msg = await read_message(request, ABORT)

@@ -15,7 +15,9 @@ from starlette.responses import Response
 
 from runhub.api.artifact_responses import file_response
 from runhub.api.artifact_streams import stream_into
+from runhub.api.declaration import ANY_FILE, Declaration, declare
 from runhub.api.endpoint import json_response
+from runhub.api.wire import Field
 from runhub.artifacts.paths import clean_path
 from runhub.artifacts.store import ArtifactStore, FileEntry
 from runhub.config import Settings
@@ -64,6 +66,7 @@ async def send_file(request: Request, store: ArtifactStore, path: str) -> Respon
     return await file_response(store, path, request.headers.get("range"))
 
 
+@declare(Declaration(body=("application/octet-stream",)))
 async def upload_artifact(request: Request) -> Response:
     _refuse_proxied_transfer(request)
     path = path_param(request)
@@ -74,17 +77,20 @@ async def upload_artifact(request: Request) -> Response:
     return json_response({})
 
 
+@declare(Declaration(answers=(ANY_FILE,), ranges=True))
 async def download_artifact(request: Request) -> Response:
     _refuse_proxied_transfer(request)
     return await send_file(request, artifact_store(request), path_param(request))
 
 
+@declare(Declaration(query=(Field("path"),)))
 async def list_artifacts(request: Request) -> Response:
     path = clean_path(request.query_params.get("path", ""))
     entries = await run_in_threadpool(artifact_store(request).list_dir, path)
     return json_response({"files": entries_json(entries)} if entries else {})
 
 
+@declare(Declaration())
 async def delete_artifact(request: Request) -> Response:
     path = path_param(request)
     if not path:
@@ -93,6 +99,7 @@ async def delete_artifact(request: Request) -> Response:
     return json_response({})
 
 
+@declare(Declaration())
 async def presigned_download(request: Request) -> Response:
     """A URL to fetch one file with byte ranges: the store's own when it presigns, else ours."""
     path = path_param(request)

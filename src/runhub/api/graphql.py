@@ -9,12 +9,18 @@ from starlette.concurrency import run_in_threadpool
 from starlette.requests import Request
 from starlette.responses import Response
 
+from runhub.api.declaration import Declaration, declare
 from runhub.api.endpoint import json_response
+from runhub.api.wire import Field
 from runhub.graphql.executor import run_request
 from runhub.graphql.resolvers import Context
 from runhub.security.auth.middleware import USER_KEY
 
+# Described for clients; the body is read as is, and problems come back in ``errors``.
+REQUEST = (Field("query", required=True), Field("variables", "json"), Field("operationName"))
 
+
+@declare(Declaration(message=REQUEST))
 async def graphql(request: Request) -> Response:
     raw = await request.body()
     try:

@@ -7,6 +7,7 @@ from starlette.responses import PlainTextResponse, Response
 
 from runhub import __version__
 from runhub.api.artifacts import artifact_capabilities
+from runhub.api.declaration import Declaration, declare
 from runhub.api.endpoint import json_response
 
 # /version answers with the MLflow protocol release runhub is compatible with, because clients
@@ -14,14 +15,17 @@ from runhub.api.endpoint import json_response
 MLFLOW_PROTOCOL_VERSION = "3.18.0"
 
 
+@declare(Declaration(answers=("text/plain",), errors=False))
 async def health(_request: Request) -> Response:
     return PlainTextResponse("OK")
 
 
+@declare(Declaration(answers=("text/plain",)))
 async def version(_request: Request) -> Response:
     return PlainTextResponse(MLFLOW_PROTOCOL_VERSION)
 
 
+@declare(Declaration())
 async def server_info(request: Request) -> Response:
     # Advertise only what this server really does; clients pick code paths from these flags.
     artifacts = artifact_capabilities(request)

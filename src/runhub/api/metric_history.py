@@ -10,6 +10,7 @@ from starlette.concurrency import run_in_threadpool
 from starlette.requests import Request
 from starlette.responses import Response, StreamingResponse
 
+from runhub.api.declaration import Declaration, declare
 from runhub.api.encode import metric_value
 from runhub.api.endpoint import json_response, read_message
 from runhub.api.runs import run_id_of
@@ -67,6 +68,7 @@ def _stream(key: str, first: list[PointRow], rest: Iterator[list[PointRow]]) -> 
     yield b"]}"
 
 
+@declare(Declaration(message=GET_HISTORY))
 async def get_metric_history(request: Request) -> Response:
     msg = await read_message(request, GET_HISTORY)
     stores: Stores = request.app.state.stores

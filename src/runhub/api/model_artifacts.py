@@ -14,6 +14,7 @@ from starlette.requests import Request
 from starlette.responses import Response
 
 from runhub.api.artifacts import entries_json, send_file
+from runhub.api.declaration import ANY_FILE, Declaration, declare
 from runhub.api.run_artifacts import in_mlruns_tree
 from runhub.api.wire import Field
 from runhub.artifacts.locations import destination_path
@@ -64,6 +65,11 @@ def _file_path(request: Request, field: str) -> str:
     return path
 
 
+@declare(
+    Declaration(
+        query=(Field("artifact_file_path", required=True),), answers=(ANY_FILE,), ranges=True
+    )
+)
 async def get_logged_model_artifact(request: Request) -> Response:
     """``GET /ajax-api/2.0/mlflow/logged-models/<id>/artifacts/files?artifact_file_path=``."""
     stores: Stores = request.app.state.stores

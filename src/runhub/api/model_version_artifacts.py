@@ -8,8 +8,10 @@ from starlette.requests import Request
 from starlette.responses import Response
 
 from runhub.api.artifacts import send_file
+from runhub.api.declaration import ANY_FILE, JSON, Declaration, declare
 from runhub.api.endpoint import json_response
 from runhub.api.model_artifacts import runs_uri_root
+from runhub.api.wire import Field
 from runhub.artifacts.locations import destination_path
 from runhub.artifacts.paths import clean_path, join_paths
 from runhub.errors import InvalidParameter, NotImplementedYet
@@ -37,6 +39,16 @@ def version_artifact_root(stores: Stores, name: str, version: str) -> str:
     return root
 
 
+# ``presigned=true`` answers with a presigned URL (JSON) instead of the file.
+VERSION_FILE = (
+    Field("name", required=True),
+    Field("version", required=True),
+    Field("path", required=True),
+    Field("presigned", "bool"),
+)
+
+
+@declare(Declaration(query=VERSION_FILE, answers=(ANY_FILE, JSON), ranges=True))
 async def get_model_version_artifact(request: Request) -> Response:
     name, version = _required(request, "name"), _required(request, "version")
     path = clean_path(_required(request, "path"))

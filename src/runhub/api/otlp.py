@@ -17,6 +17,7 @@ from starlette.concurrency import run_in_threadpool
 from starlette.requests import Request
 from starlette.responses import Response
 
+from runhub.api.declaration import Declaration, Header, declare
 from runhub.api.endpoint import json_response
 from runhub.api.otlp_spans import InvalidBody, InvalidSpan, parse_json, parse_protobuf, span_records
 from runhub.entities.trace import SpanRecord
@@ -71,6 +72,18 @@ def _decompress(body: bytes, encoding: str) -> bytes:
     raise InvalidBody(f"Invalid OpenTelemetry format: the body is not valid {encoding} data")
 
 
+@declare(
+    Declaration(
+        headers=(
+            Header(EXPERIMENT_HEADER, "The experiment of new traces.", required=True),
+            Header(RUN_HEADER, "A run to link the finished traces to."),
+            Header("Content-Encoding", "`gzip` or `deflate` for a compressed body."),
+        ),
+        body=(PROTOBUF, JSON),
+        answers=(PROTOBUF, JSON),
+        summary="Export traces (OTLP/HTTP)",
+    )
+)
 async def export_traces(request: Request) -> Response:
     content_type = request.headers.get("content-type", "").split(";")[0].strip().lower()
     if content_type not in (PROTOBUF, JSON):

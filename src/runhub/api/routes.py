@@ -21,6 +21,7 @@ from runhub.api import (
     meta,
     metric_history,
     model_version_artifacts,
+    openapi,
     otlp,
     purge,
     run_artifacts,
@@ -343,6 +344,12 @@ AJAX_ONLY: list[tuple[str, str, Endpoint]] = [
     ),
 ]
 
+
+def served_tables() -> list[tuple[str, list[tuple[str, str, Endpoint]]]]:
+    """Each table with the prefix it is served under (ROOT, below, at the root)."""
+    return [("/api", PROTOCOL), ("/ajax-api", PROTOCOL), ("/ajax-api", AJAX_ONLY), ("", ROOT)]
+
+
 ROOT: list[tuple[str, str, Endpoint]] = [
     ("GET", "/get-artifact", run_artifacts.get_artifact),
     ("GET", "/model-versions/get-artifact", model_version_artifacts.get_model_version_artifact),
@@ -350,18 +357,15 @@ ROOT: list[tuple[str, str, Endpoint]] = [
     ("GET", "/version", meta.version),
     ("POST", "/v1/traces", otlp.export_traces),  # OTLP/HTTP span ingest (§1.9)
     ("POST", "/graphql", graphql.graphql),  # read-only queries for the UI and users (§10)
+    # The OpenAPI 3.1 description of every route in this table, generated from it.
+    ("GET", "/api/openapi.json", openapi.document_endpoint(served_tables)),
 ]
 
 
 def build_routes() -> list[BaseRoute]:
     """Starlette routes for the table above; methods sharing a path share one route."""
     by_path: dict[str, dict[str, Endpoint]] = {}
-    for prefix, table in (
-        ("/api", PROTOCOL),
-        ("/ajax-api", PROTOCOL),
-        ("/ajax-api", AJAX_ONLY),
-        ("", ROOT),
-    ):
+    for prefix, table in served_tables():
         for method, path, endpoint in table:
             by_path.setdefault(prefix + path, {})[method] = endpoint
     server = [_route(path, methods) for path, methods in by_path.items()]

@@ -12,6 +12,7 @@ from starlette.responses import Response
 
 from runhub.api.artifact_streams import stream_into
 from runhub.api.artifacts import entries_json, send_file
+from runhub.api.declaration import ANY_FILE, Declaration, declare
 from runhub.api.endpoint import json_response
 from runhub.api.runs import run_id_of
 from runhub.api.wire import Field
@@ -31,6 +32,8 @@ PRESIGNED_UPLOAD = (
 PRESIGNED_DOWNLOAD = (Field("run_id", required=True), Field("path", required=True))
 # The UI's direct upload takes small files only, as MLflow's does.
 UI_UPLOAD_LIMIT = 10 * 1024 * 1024
+# The query of the UI's upload and download: a run (either name) and a path in its artifacts.
+RUN_FILE = (Field("run_id"), Field("run_uuid"), Field("path", required=True))
 
 
 def run_artifact_root(stores: Stores, run_id: str) -> tuple[str, str]:
@@ -97,6 +100,7 @@ def presigned_download_url(stores: Stores, msg: dict[str, Any]) -> dict[str, Any
     return {"presigned_url": signed.url, "headers": signed.headers, "file_size": signed.file_size}
 
 
+@declare(Declaration(query=RUN_FILE, body=("application/octet-stream",)))
 async def upload_run_artifact(request: Request) -> Response:
     """``POST /ajax-api/2.0/mlflow/upload-artifact?run_uuid=&path=``: the UI's small upload."""
     query = request.query_params
@@ -111,6 +115,7 @@ async def upload_run_artifact(request: Request) -> Response:
     return json_response({})
 
 
+@declare(Declaration(query=RUN_FILE, answers=(ANY_FILE,), ranges=True))
 async def get_artifact(request: Request) -> Response:
     """``GET /get-artifact?run_id=&path=``: one run artifact as an attachment."""
     query = request.query_params

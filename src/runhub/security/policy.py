@@ -246,6 +246,8 @@ ROOT_RULES: dict[tuple[str, str], Rule] = {
     ("GET", "/metrics"): SIGNED_IN,
     # Each GraphQL field checks READ on what it reads; searches are filtered like REST.
     ("POST", "/graphql"): SIGNED_IN,
+    # The API's OpenAPI description: no data, but like /version it needs a signed-in user.
+    ("GET", "/api/openapi.json"): SIGNED_IN,
     # The web app: its page and assets hold no data; it shows its sign-in form when the API
     # answers 401 (no browser Basic prompt).
     ("GET", "/static-files/{}"): PUBLIC,
