@@ -37,6 +37,8 @@ from runhub.entities.trace_metrics import Correlation, DataPoint, MetricQuery
 
 # One history point: (step, timestamp, value, is_nan).
 PointRow = tuple[int, int, float, bool]
+# The most points one history page holds, whatever max_results asks (more follow by token).
+MAX_HISTORY_PAGE = 100_000
 
 
 class ExperimentStore(Protocol):
@@ -103,7 +105,10 @@ class RunDataStore(Protocol):
 class MetricHistoryStore(Protocol):
     def history_page(
         self, run_id: str, key: str, max_results: int, page_token: str | None
-    ) -> Page[PointRow]: ...
+    ) -> Page[PointRow]:
+        """Up to ``max_results`` (at most ``MAX_HISTORY_PAGE``) points after the token's."""
+        ...
+
     def check_history(self, run_id: str) -> None: ...
     def stream_history(self, run_id: str, key: str) -> Iterator[list[PointRow]]: ...
     def bulk_history(

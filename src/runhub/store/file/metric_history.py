@@ -21,7 +21,7 @@ from runhub.search.tokens import (
 )
 from runhub.store.file.files import confine, read_points
 from runhub.store.file.layout import METRICS, MlrunsTree
-from runhub.store.protocols import PointRow
+from runhub.store.protocols import MAX_HISTORY_PAGE, PointRow
 
 STREAM_CHUNK = 20_000
 
@@ -68,6 +68,7 @@ class FileMetricHistoryStore:
     def history_page(
         self, run_id: str, key: str, max_results: int, page_token: str | None
     ) -> Page[PointRow]:
+        max_results = min(max_results, MAX_HISTORY_PAGE)
         offset, last = (0, None) if not page_token else _position(run_id, key, page_token)
         points = self.history(run_id, key)
         start = 0 if last is None else bisect.bisect_right(points, last)

@@ -8,8 +8,9 @@ from sqlalchemy import select
 from sqlalchemy.engine import Connection
 
 from runhub.entities import DatasetInput, DatasetSummary, ModelInput, ModelOutput
-from runhub.errors import InvalidParameter
+from runhub.errors import InvalidParameter, NotFound
 from runhub.store.sql.db import Database, inserted_id
+from runhub.store.sql.experiments import parse_experiment_id
 from runhub.store.sql.run_rows import RunRow, active_run_row, run_row
 from runhub.store.sql.upsert import insert_ignore, upsert
 from runhub.store.tables import dataset_inputs, datasets, input_tags, model_inputs, model_outputs
@@ -97,7 +98,7 @@ class SqlLineageStore:
                 f"At most {MAX_SEARCH_DATASET_EXPERIMENTS} experiment ids may be given; "
                 f"got {len(experiment_ids)}."
             )
-        ids = [int(e) for e in experiment_ids if str(e).isdigit()]
+        ids = _known_shapes(experiment_ids)
         d, di = datasets.c, dataset_inputs.c
         with self.db.read() as conn:
             rows = conn.execute(
@@ -108,6 +109,17 @@ class SqlLineageStore:
                 .order_by(d.experiment_id, d.name, d.digest, di.context)
             ).all()
         return [DatasetSummary(str(r[0]), r[1], r[2], r[3]) for r in rows]
+
+
+def _known_shapes(experiment_ids: Sequence[str]) -> list[int]:
+    """The ids that could name an experiment; others (past int64, not digits) match nothing."""
+    ids = []
+    for experiment_id in experiment_ids:
+        try:
+            ids.append(parse_experiment_id(experiment_id))
+        except (InvalidParameter, NotFound):
+            continue
+    return ids
 
 
 def _write_dataset_input(conn: Connection, row: RunRow, item: DatasetInput) -> None:

@@ -16,7 +16,7 @@ from runhub.search.tokens import (
     fingerprint,
     invalid_token,
 )
-from runhub.store.protocols import PointRow
+from runhub.store.protocols import MAX_HISTORY_PAGE, PointRow
 from runhub.store.sql.db import Database
 from runhub.store.sql.history_sampling import sample_series
 from runhub.store.sql.raw import stream_rows
@@ -80,7 +80,8 @@ class SqlMetricHistoryStore:
     def history_page(
         self, run_id: str, key: str, max_results: int, page_token: str | None
     ) -> Page[PointRow]:
-        """Up to ``max_results`` points after the token's position."""
+        """Up to ``max_results`` (at most ``MAX_HISTORY_PAGE``) points after the token's."""
+        max_results = min(max_results, MAX_HISTORY_PAGE)  # LIMIT n + 1 must fit 64 bits
         offset, last = (0, None) if not page_token else _position(run_id, key, page_token)
         with self.db.read() as conn:
             series_pk = self._series_pk(conn, run_id, key)
