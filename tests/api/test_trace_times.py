@@ -187,5 +187,14 @@ def test_stored_rows_with_any_64_bit_times_still_read(api: Api, database_url: st
     assessment_id = created.json()["assessment"]["assessment_id"]
     one = api.client.get(V3 + f"traces/{ids[0]}/assessments/{assessment_id}")
     assert one.status_code == 200, one.text
+    locations = [{"type": "MLFLOW_EXPERIMENT", "mlflow_experiment": {"experiment_id": exp_id}}]
+    for query in (
+        {"order_by": ["end_time_ms DESC"]},
+        {"order_by": ["execution_time_ms ASC"]},
+        {"filter": "end_time_ms > 0"},
+        {"filter": "timestamp_ms > 0"},
+    ):
+        searched = api.client.post(V3 + "traces/search", json={"locations": locations, **query})
+        assert searched.status_code == 200, (query, searched.text)
     v2 = api.get("traces", {"experiment_ids": [exp_id]})["traces"]
     assert sorted(t["timestamp_ms"] for t in v2) == sorted([INT64_MAX, INT64_MIN, MAX_TIME_MS + 1])

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy import String, cast, or_, select, true
+from sqlalchemy import String, case, cast, or_, select, true
 from sqlalchemy.sql.elements import ColumnElement
 
 from runhub.entities.trace import LINKED_PROMPTS_TAG, SOURCE_RUN_METADATA, TRACE_NAME_TAG
@@ -26,6 +26,7 @@ from runhub.store.trace_tables import (
     trace_run_links,
     trace_tags,
 )
+from runhub.times import MAX_DURATION_MS, MAX_TIME_MS, MIN_TIME_MS
 
 T = trace_info.c
 SPAN_COLUMNS = {"name": spans.c.name, "type": spans.c.type, "status": spans.c.status}
@@ -33,7 +34,15 @@ ATTRIBUTE_PREFIX = "attributes."
 
 
 def end_time() -> ColumnElement[Any]:
-    return T.request_time + T.execution_duration
+    # Each term clamped to what a write accepts, so rows stored before those checks cannot
+    # overflow the 64-bit sum.
+    return _within(T.request_time, MIN_TIME_MS, MAX_TIME_MS) + _within(
+        T.execution_duration, -MAX_DURATION_MS, MAX_DURATION_MS
+    )
+
+
+def _within(column: ColumnElement[Any], low: int, high: int) -> ColumnElement[Any]:
+    return case((column < low, low), (column > high, high), else_=column)
 
 
 def trace_condition(comparison: Comparison) -> ColumnElement[bool]:
