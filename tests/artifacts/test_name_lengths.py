@@ -20,6 +20,7 @@ from starlette.testclient import TestClient
 
 from runhub.app import create_app
 from runhub.artifacts.guard import NameLengthGuard
+from runhub.artifacts.paths import clean_path
 from runhub.artifacts.store import FileEntry, MultipartUpload, PresignedUrl, UploadedPart
 from runhub.cli.server import prepare_database
 from runhub.config import Settings
@@ -97,6 +98,12 @@ def _send(site: Site, route: str, path: str) -> Any:
         return c.get(f"{SERVICE}/presigned/{quoted}")
     if route == "multipart-create":
         return c.post(f"{SERVICE}/mpu/create/{quoted}", json={"path": "f.bin", "num_parts": 1})
+    if route in ("multipart-complete", "multipart-abort"):
+        body = {"path": "f.bin", "upload_id": "0" * 32, "parts": []}
+        return c.post(f"{SERVICE}/mpu/{route.split('-')[1]}/{quoted}", json=body)
+    if route in ("presigned-upload-url", "presigned-download-url"):
+        url = f"/api/2.0/mlflow/artifacts/{route}"
+        return c.post(url, json={"run_id": run_id, "path": path})
     if route == "run-list":
         return c.get("/api/2.0/mlflow/artifacts/list", params={"run_id": run_id, "path": path})
     if route == "get-artifact":
@@ -126,6 +133,8 @@ ROUTES = [
     "delete",
     "presigned",
     "multipart-create",
+    "multipart-complete",
+    "multipart-abort",
     "run-list",
     "get-artifact",
     "ui-upload",
@@ -156,7 +165,12 @@ def _files(root: Path) -> list[str]:
 def test_too_long_paths_are_400_on_local_storage(local: Site, route: str, case: str) -> None:
     path, limit = TOO_LONG[case]
     before = _files(local.dest)
-    assert_too_long(_send(local, route, path), limit)
+    response = _send(local, route, path)
+    if route == "multipart-abort" and case == "path-over-4095-under-root":
+        # Looked up by id before the path is used: no upload for it can have been created.
+        assert response.status_code == 404, response.text
+    else:
+        assert_too_long(response, limit)
     assert _files(local.dest) == before
 
 
@@ -265,6 +279,27 @@ def on_s3(tmp_path_factory: pytest.TempPathFactory, moto_server: LiveServer) -> 
 S3_TOO_LONG = "/".join(["k" * 200] * 6)
 
 
-@pytest.mark.parametrize("route", ROUTES)
+@pytest.mark.parametrize("route", [*ROUTES, "presigned-upload-url", "presigned-download-url"])
 def test_keys_over_1024_bytes_are_400_on_s3(on_s3: Site, route: str) -> None:
     assert_too_long(_send(on_s3, route, S3_TOO_LONG), "1024 bytes")
+
+
+@pytest.mark.parametrize(
+    ("raw", "refused"),
+    [
+        ("a" * 255, False),
+        ("a" * 256, True),
+        ("é" * 127 + "x", False),  # 255 bytes
+        ("é" * 128, True),  # 256 bytes
+        ("%C3%A9" * 128, True),  # counted once decoded
+        ("/".join(["p" * 255] * 16), False),  # 4095 bytes
+        ("/".join(["p" * 255] * 16) + "x", True),
+        ("a/\ud800", True),  # a lone surrogate has no UTF-8 bytes to count
+    ],
+)
+def test_clean_path_counts_utf8_bytes(raw: str, refused: bool) -> None:
+    if refused:
+        with pytest.raises(InvalidParameter, match="Invalid path"):
+            clean_path(raw)
+    else:
+        assert clean_path(raw) == raw
