@@ -15,6 +15,7 @@ export default defineConfig({
   server: {
     proxy: {
       "/ajax-api": "http://127.0.0.1:5000",
+      "/api/openapi.json": "http://127.0.0.1:5000",
       "/get-artifact": "http://127.0.0.1:5000",
     },
   },

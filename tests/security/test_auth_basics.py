@@ -30,6 +30,13 @@ def test_public_routes_need_no_credentials(auth: AuthClient) -> None:
     assert auth.call(None, "GET", "/version").status_code == 401
 
 
+def test_the_api_description_is_for_any_signed_in_user(auth: AuthClient) -> None:
+    assert auth.call(None, "GET", "/api/openapi.json").status_code == 401
+    reader = auth.create_user("reader", "reader-horse-9")
+    response = auth.call(reader, "GET", "/api/openapi.json")
+    assert response.status_code == 200 and response.json()["openapi"] == "3.1.0"
+
+
 def test_admin_creates_user_who_can_sign_in(auth: AuthClient) -> None:
     response = auth.call(
         ADMIN,

@@ -4,6 +4,7 @@ import { AuthGate, useAuth } from "./components/AuthGate";
 import { ErrorBoundary } from "./components/ErrorBoundary";
 import { AccountPage } from "./pages/AccountPage";
 import { AdminUsersPage } from "./pages/AdminUsersPage";
+import { ApiReferencePage } from "./pages/ApiReferencePage";
 import { ComparePage } from "./pages/ComparePage";
 import { ExperimentPage } from "./pages/ExperimentPage";
 import { ExperimentsPage } from "./pages/ExperimentsPage";
@@ -38,6 +39,9 @@ function Shell() {
           <Link to="/experiments">Experiments</Link>
           {/* A file store has no model registry. */}
           {hasDatabase(info.data) && <Link to="/models">Models</Link>}
+          <Link to="/api-reference" title="The REST API, from the server's OpenAPI description">
+            API
+          </Link>
         </nav>
         <SignedInAs />
       </header>
@@ -58,6 +62,7 @@ function Shell() {
             <Route path="/compare" element={<ComparePage />} />
             <Route path="/account" element={<AccountPage />} />
             <Route path="/admin/users" element={<AdminUsersPage />} />
+            <Route path="/api-reference" element={<ApiReferencePage />} />
             <Route path="*" element={<NotFound />} />
           </Routes>
         </ErrorBoundary>
