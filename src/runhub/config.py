@@ -17,6 +17,7 @@ import orjson
 DEFAULT_BACKEND_STORE_URI = "sqlite:///mlflow.db"
 DEFAULT_ARTIFACTS_DESTINATION = "./mlartifacts"
 DEFAULT_MAX_REQUEST_BODY_SIZE = 64 * 1024 * 1024
+DURABILITY_MODES = ("fast", "full")
 # Worker processes started by the CLI receive the parent's settings through this variable.
 SETTINGS_ENV = "RUNHUB_SETTINGS_JSON"
 
@@ -133,6 +134,15 @@ KNOBS: tuple[Knob, ...] = (
         "Serve with waitress through an ASGI-to-WSGI adapter, passing these options.",
     ),
     Knob("dev", "--dev", None, "off", "uvicorn with auto-reload and debug logging."),
+    Knob(
+        "durability",
+        "--durability",
+        "RUNHUB_DURABILITY",
+        "fast",
+        "fast: an acknowledged write survives a crash of the server process; full: it also "
+        "survives power loss or an OS crash (SQLite synchronous=FULL, local artifacts fsynced "
+        "with their directory before the answer), at the cost of slower writes.",
+    ),
     Knob(
         "pool_size",
         None,
@@ -319,6 +329,7 @@ class Settings:
     truncate_long_values: bool = True
     static_prefix: str | None = None
     prometheus_dir: str | None = None
+    durability: str = "fast"
     allowed_hosts: str | None = None
     cors_allowed_origins: str | None = None
     x_frame_options: str = "SAMEORIGIN"
@@ -342,6 +353,11 @@ class Settings:
         if self.serve_artifacts:
             return "mlflow-artifacts:"
         return os.path.abspath(self.artifacts_destination)
+
+    @property
+    def durable(self) -> bool:
+        """Whether acknowledged writes must survive power loss (``--durability full``)."""
+        return self.durability == "full"
 
     def to_json(self) -> str:
         return orjson.dumps(dataclasses.asdict(self)).decode()
@@ -373,6 +389,7 @@ def settings_from_environment(environ: Mapping[str, str] | None = None) -> Setti
         truncate_long_values=_env_bool(env.get("MLFLOW_TRUNCATE_LONG_VALUES"), True),
         static_prefix=env.get("MLFLOW_STATIC_PREFIX") or None,
         prometheus_dir=env.get("MLFLOW_EXPOSE_PROMETHEUS") or None,
+        durability=env.get("RUNHUB_DURABILITY") or "fast",
         allowed_hosts=env.get("MLFLOW_SERVER_ALLOWED_HOSTS") or None,
         cors_allowed_origins=env.get("MLFLOW_SERVER_CORS_ALLOWED_ORIGINS") or None,
         x_frame_options=env.get("MLFLOW_SERVER_X_FRAME_OPTIONS") or "SAMEORIGIN",

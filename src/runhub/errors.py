@@ -10,12 +10,14 @@ Hierarchy::
     ├── EndpointNotFound        404 ENDPOINT_NOT_FOUND
     ├── PermissionDenied        403 PERMISSION_DENIED
     ├── Unavailable             503 TEMPORARILY_UNAVAILABLE
+    ├── StorageFull             507 RESOURCE_EXHAUSTED (a store's disk or quota is full)
     └── NotImplementedYet       501 NOT_IMPLEMENTED
     StartupError                one-line message for the CLI; never reaches HTTP
 """
 
 from __future__ import annotations
 
+import errno
 from typing import Any
 
 import orjson
@@ -119,6 +121,55 @@ class PermissionDenied(RunhubError):
 
 class Unavailable(RunhubError):
     error_code = "TEMPORARILY_UNAVAILABLE"
+
+
+# The OS errors of a full disk or an exhausted quota.
+_NO_SPACE_ERRNOS = frozenset({errno.ENOSPC, errno.EDQUOT})
+SQLITE_FULL = 13
+POSTGRES_DISK_FULL = "53100"
+# MySQL/MariaDB: ER_DISK_FULL, ER_RECORD_FILE_FULL ("The table is full").
+MYSQL_FULL_CODES = frozenset({1021, 1114})
+BACKEND_STORE = "backend store"
+ARTIFACT_STORE = "artifact store"
+SERVER_STORAGE = "server's storage"
+
+
+class StorageFull(RunhubError):
+    """A store has no space left. 507 Insufficient Storage, so that clients (which retry 503s)
+    fail at once with this message instead of retrying for minutes; RESOURCE_EXHAUSTED is the
+    MLflow code for a resource that ran out."""
+
+    error_code = "RESOURCE_EXHAUSTED"
+
+    def __init__(self, store: str) -> None:
+        super().__init__(
+            f"The {store} is full: no space is left on its disk (or its quota is used up), so "
+            "this write was not stored. Free space or grow the volume, then retry; reads are "
+            "still served."
+        )
+        self.store = store
+
+    @property
+    def http_status(self) -> int:
+        return 507
+
+
+def is_out_of_space(exc: BaseException) -> bool:
+    """True when ``exc`` (an OSError, a DB-API error, or SQLAlchemy's wrapper of one) says a
+    disk or quota is full."""
+    if isinstance(exc, OSError) and exc.errno in _NO_SPACE_ERRNOS:
+        return True
+    orig = getattr(exc, "orig", None) or exc  # SQLAlchemy's DBAPIError keeps the driver's
+    code = getattr(orig, "sqlite_errorcode", None)
+    if isinstance(code, int):
+        return code & 0xFF == SQLITE_FULL  # extended codes keep the primary in the low byte
+    if POSTGRES_DISK_FULL in (getattr(orig, "sqlstate", None), getattr(orig, "pgcode", None)):
+        return True
+    args = getattr(orig, "args", ())
+    if type(orig).__module__.startswith(("pymysql", "MySQLdb")) and args:
+        message = str(args[-1]).lower()
+        return args[0] in MYSQL_FULL_CODES or "errno: 28" in message or "error 28" in message
+    return False
 
 
 class NotImplementedYet(RunhubError):

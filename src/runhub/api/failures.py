@@ -18,7 +18,14 @@ from starlette.responses import Response
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from runhub.api.endpoint import json_response
-from runhub.errors import RunhubError, Unavailable, error_json
+from runhub.errors import (
+    SERVER_STORAGE,
+    RunhubError,
+    StorageFull,
+    Unavailable,
+    error_json,
+    is_out_of_space,
+)
 
 log = logging.getLogger("runhub")
 
@@ -27,6 +34,8 @@ def classify(exc: BaseException) -> RunhubError | None:
     """The client-facing error an unexpected exception stands for, or None for a server bug."""
     if isinstance(exc, RunhubError):
         return exc
+    if is_out_of_space(exc):  # a write no store claimed (the file store, the auth database)
+        return StorageFull(SERVER_STORAGE)
     if isinstance(exc, OperationalError):
         return Unavailable("The database is unavailable or busy; retry the request.")
     return None
@@ -38,6 +47,8 @@ def unexpected_response(request: Request, exc: Exception) -> Response:
     if known is not None:
         if isinstance(exc, OperationalError):
             log.error("database error on %s %s: %s", request.method, request.url.path, exc.orig)
+        elif known is not exc:
+            log.error("%s on %s %s: %s", known.message, request.method, request.url.path, exc)
         return json_response(known.to_json(), known.http_status)
     log.exception("unexpected error on %s %s", request.method, request.url.path)
     message = "The server hit an unexpected error; it has been logged."

@@ -1,11 +1,19 @@
 """Artifacts in a local directory.
 
 Uploads are written to a staging area inside the root and moved into place on commit, so a
-reader never sees half a file and an interrupted upload leaves nothing behind.
+reader never sees half a file and an interrupted upload leaves nothing behind (what a killed
+server leaves is swept: :mod:`runhub.artifacts.local_staging`).
+
+With ``durable`` the file and its directory are flushed to disk (``fsync``) before the commit
+returns, so an acknowledged upload survives power loss; without it, a process crash loses
+nothing, a power loss may lose the last uploads. A full disk raises
+:class:`~runhub.errors.StorageFull` and the partial file is removed.
 """
 
 from __future__ import annotations
 
+import contextlib
+import logging
 import os
 import shutil
 import uuid
@@ -15,6 +23,7 @@ from pathlib import Path
 from typing import BinaryIO
 
 from runhub.artifacts.local_multipart import LocalMultipart
+from runhub.artifacts.local_staging import PART_SUFFIX, StagingSweeper, hold_while_writing
 from runhub.artifacts.paths import confine
 from runhub.artifacts.store import (
     FileEntry,
@@ -22,40 +31,100 @@ from runhub.artifacts.store import (
     PresignedUrl,
     UploadedPart,
 )
-from runhub.errors import InvalidParameter, NotFound, NotImplementedYet
+from runhub.errors import (
+    ARTIFACT_STORE,
+    InvalidParameter,
+    NotFound,
+    NotImplementedYet,
+    StorageFull,
+    is_out_of_space,
+)
+
+log = logging.getLogger("runhub")
 
 READ_CHUNK = 1024 * 1024
 # Reserved top-level directory for uploads in progress; never listed, never addressable.
 STAGING_DIR = ".runhub-staging"
 
 
+@contextlib.contextmanager
+def _full_disk_is_storage_full() -> Iterator[None]:
+    try:
+        yield
+    except OSError as exc:
+        if is_out_of_space(exc):
+            log.error("the artifact store is full: %s", exc)
+            raise StorageFull(ARTIFACT_STORE) from exc
+        raise
+
+
+def _make_dirs(directory: Path) -> list[Path]:
+    """Create ``directory`` and its missing parents; the ones created, outermost first."""
+    missing = []
+    current = directory
+    while not current.exists():
+        missing.append(current)
+        current = current.parent
+    directory.mkdir(parents=True, exist_ok=True)
+    return missing[::-1]
+
+
+def _fsync_dir(directory: Path) -> None:
+    if os.name == "nt":  # directories cannot be opened there; NTFS journals renames itself
+        return
+    fd = os.open(directory, os.O_RDONLY)
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)
+
+
 class LocalWriter:
     """Writes one file to a staging path and moves it to ``target`` on commit.
 
     With ``checksum`` (multipart parts) the ETag is the CRC-32 and size of the bytes written.
+    With ``durable`` the commit returns once the file and its directory entry are on disk.
     """
 
-    def __init__(self, staging: Path, target: Path, checksum: bool = False) -> None:
+    def __init__(
+        self, staging: Path, target: Path, checksum: bool = False, durable: bool = False
+    ) -> None:
         self.target = target
         self.checksum = checksum
-        self.temp = staging / f"{uuid.uuid4().hex}.part"
-        self._file: BinaryIO | None = self.temp.open("wb")
+        self.durable = durable
+        self.temp = staging / f"{uuid.uuid4().hex}{PART_SUFFIX}"
+        with _full_disk_is_storage_full():
+            self._file: BinaryIO | None = self.temp.open("wb")
+        hold_while_writing(self._file)
         self._crc = 0
         self._size = 0
 
     def write(self, data: bytes) -> None:
         assert self._file is not None
-        self._file.write(data)
+        with _full_disk_is_storage_full():
+            self._file.write(data)
         if self.checksum:
             self._crc = zlib.crc32(data, self._crc)
         self._size += len(data)
 
     def commit(self) -> str:
         assert self._file is not None
-        self._file.close()
-        self._file = None
+        with _full_disk_is_storage_full():
+            self._flush_and_close()
+            self._move_into_place()
+        return f"{self._crc:08x}-{self._size}" if self.checksum else ""
+
+    def _flush_and_close(self) -> None:
+        assert self._file is not None
+        file, self._file = self._file, None
+        with file:
+            file.flush()
+            if self.durable:
+                os.fsync(file.fileno())
+
+    def _move_into_place(self) -> None:
         try:
-            self.target.parent.mkdir(parents=True, exist_ok=True)
+            created = _make_dirs(self.target.parent)
             os.replace(self.temp, self.target)
         except (NotADirectoryError, FileExistsError):
             self.temp.unlink(missing_ok=True)
@@ -67,26 +136,35 @@ class LocalWriter:
             raise InvalidParameter(
                 "Invalid path: the artifact path is an existing directory."
             ) from None
-        return f"{self._crc:08x}-{self._size}" if self.checksum else ""
+        if self.durable:
+            for directory in [*(d.parent for d in created), self.target.parent]:
+                _fsync_dir(directory)
 
     def abort(self) -> None:
-        if self._file is not None:
-            self._file.close()
-            self._file = None
-        self.temp.unlink(missing_ok=True)
+        try:
+            if self._file is not None:
+                file, self._file = self._file, None
+                with contextlib.suppress(OSError):  # flushing onto a full disk fails
+                    file.close()
+        finally:
+            self.temp.unlink(missing_ok=True)
 
 
 class LocalArtifactStore:
-    """Files under ``root`` (created when missing)."""
+    """Files under ``root`` (created when missing); what crashed uploads left in its staging
+    area is removed now and then periodically. ``durable`` flushes every upload to disk."""
 
     presigns = False
 
-    def __init__(self, root: str | Path) -> None:
+    def __init__(self, root: str | Path, durable: bool = False) -> None:
         self.root = Path(root).resolve()
         self.uri = str(self.root)
+        self.durable = durable
         self.staging = self.root / STAGING_DIR
         self.staging.mkdir(parents=True, exist_ok=True)
         self.multipart = LocalMultipart(self.staging / "multipart")
+        self.sweeper = StagingSweeper(self.staging, self.multipart)
+        self.sweeper.sweep_if_due()
 
     def _path(self, path: str) -> Path:
         if path.split("/", 1)[0] == STAGING_DIR:
@@ -125,7 +203,9 @@ class LocalArtifactStore:
     def writer(self, path: str) -> LocalWriter:
         if not path:
             raise InvalidParameter("Invalid path: an artifact needs a file name.")
-        return LocalWriter(self.staging, self._path(path))
+        target = self._path(path)
+        self.sweeper.sweep_if_due()
+        return LocalWriter(self.staging, target, durable=self.durable)
 
     def delete(self, path: str) -> None:
         target = self._path(path)
@@ -139,16 +219,19 @@ class LocalArtifactStore:
 
     def create_multipart(self, path: str, num_parts: int) -> MultipartUpload:
         self._path(path)
-        return MultipartUpload(self.multipart.create(path))
+        self.sweeper.sweep_if_due()
+        with _full_disk_is_storage_full():
+            return MultipartUpload(self.multipart.create(path))
 
     def part_writer(self, upload_id: str, part_number: int) -> LocalWriter:
         directory = self.multipart.upload_dir(upload_id)
         part = self.multipart.part_path(directory, part_number)
-        return LocalWriter(directory, part, checksum=True)
+        self.sweeper.sweep_if_due()
+        return LocalWriter(directory, part, checksum=True, durable=self.durable)
 
     def complete_multipart(self, path: str, upload_id: str, parts: Sequence[UploadedPart]) -> None:
         target = self._path(path)
-        writer = LocalWriter(self.staging, target)
+        writer = LocalWriter(self.staging, target, durable=self.durable)
         try:
             self.multipart.assemble(path, upload_id, parts, writer)
         except BaseException:

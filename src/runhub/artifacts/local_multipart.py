@@ -3,7 +3,8 @@
 Each upload has its own staging directory named by a random id, holding a ``target`` file (the
 artifact path it was created for) and one file per part. Complete joins the parts in order into
 the target; abort removes the directory. An upload that is neither completed nor aborted (its
-client died) is removed once no part has arrived for ``STALE_AFTER_S``.
+client died) is removed by :meth:`LocalMultipart.sweep` once no part has arrived for
+``STALE_AFTER_S`` (the store's staging sweeper calls it).
 """
 
 from __future__ import annotations
@@ -22,7 +23,6 @@ from runhub.errors import InvalidParameter, NotFound
 _UPLOAD_ID = re.compile(r"^[0-9a-f]{32}$")
 COPY_CHUNK = 4 * 1024 * 1024
 STALE_AFTER_S = 24 * 3600  # S3 buckets leave this to a lifecycle rule; a directory has none
-SWEEP_EVERY_S = 3600
 
 
 class LocalMultipart:
@@ -32,7 +32,10 @@ class LocalMultipart:
         self.base = base
         self.base.mkdir(parents=True, exist_ok=True)
         self.stale_after_s = stale_after_s
-        self._next_sweep = 0.0
+
+    def upload_dirs(self) -> list[Path]:
+        """The staging directories of the uploads in progress."""
+        return [d for d in self.base.iterdir() if _UPLOAD_ID.match(d.name) and d.is_dir()]
 
     def sweep(self, now: float | None = None) -> list[str]:
         """Remove uploads whose last part arrived over ``stale_after_s`` ago; their ids."""
@@ -50,9 +53,6 @@ class LocalMultipart:
         return removed
 
     def create(self, path: str) -> str:
-        if time.monotonic() >= self._next_sweep:  # at most hourly, on the way in
-            self._next_sweep = time.monotonic() + SWEEP_EVERY_S
-            self.sweep()
         upload_id = uuid.uuid4().hex
         directory = self.base / upload_id
         directory.mkdir()

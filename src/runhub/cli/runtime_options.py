@@ -1,4 +1,5 @@
-"""The runtime options of ``runhub server`` and ``runhub ui``: server choice, prefix, metrics."""
+"""The runtime options of ``runhub server`` and ``runhub ui``: server choice, prefix, metrics,
+durability."""
 
 from __future__ import annotations
 
@@ -7,7 +8,7 @@ from typing import Any
 import click
 
 from runhub.cli.launch import ServerChoice, choose_server
-from runhub.config import KNOBS
+from runhub.config import DURABILITY_MODES, KNOBS
 
 
 def check_static_prefix(_ctx: click.Context, _param: click.Parameter, value: str | None) -> Any:
@@ -62,6 +63,16 @@ def runtime_options() -> list[Any]:
             "'--threads=8'.",
         ),
         click.option(
+            "--durability",
+            envvar="RUNHUB_DURABILITY",
+            type=click.Choice(DURABILITY_MODES),
+            default="fast",
+            show_default=True,
+            help="fast: acknowledged writes survive a server crash; full: they survive power "
+            "loss too (data flushed to disk before each answer; slower writes). "
+            "Env: RUNHUB_DURABILITY.",
+        ),
+        click.option(
             "--dev",
             is_flag=True,
             default=False,
@@ -72,7 +83,11 @@ def runtime_options() -> list[Any]:
 
 def runtime_settings(kw: dict[str, Any]) -> dict[str, Any]:
     """The :class:`~runhub.config.Settings` fields set by :func:`runtime_options`."""
-    return {"static_prefix": kw["static_prefix"], "prometheus_dir": kw["expose_prometheus"]}
+    return {
+        "static_prefix": kw["static_prefix"],
+        "prometheus_dir": kw["expose_prometheus"],
+        "durability": kw["durability"],
+    }
 
 
 def server_choice(kw: dict[str, Any]) -> ServerChoice:

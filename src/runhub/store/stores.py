@@ -99,7 +99,7 @@ def open_stores(settings: Settings) -> Stores:
         )
         if v is not None
     }
-    db = Database(settings.backend_store_uri, pool)
+    db = Database(settings.backend_store_uri, pool, durable=settings.durable)
     truncate = settings.truncate_long_values
     registered_models = SqlRegisteredModelStore(db)
     return Stores(
@@ -111,7 +111,10 @@ def open_stores(settings: Settings) -> Stores:
         history=SqlMetricHistoryStore(db),
         lineage=SqlLineageStore(db),
         artifacts=open_artifact_store(
-            settings.artifacts_destination, settings.s3_endpoint_url, settings.s3_ignore_tls
+            settings.artifacts_destination,
+            settings.s3_endpoint_url,
+            settings.s3_ignore_tls,
+            durable=settings.durable,
         ),
         traces=SqlTraceStore(db),
         spans=SqlSpanStore(db),
@@ -169,7 +172,10 @@ def open_file_stores(settings: Settings, root: Path) -> Stores:
         history=FileMetricHistoryStore(tree),
         lineage=FileLineageStore(tree),
         artifacts=open_artifact_store(
-            settings.artifacts_destination, settings.s3_endpoint_url, settings.s3_ignore_tls
+            settings.artifacts_destination,
+            settings.s3_endpoint_url,
+            settings.s3_ignore_tls,
+            durable=settings.durable,
         ),
         traces=unsupported("Traces"),
         spans=unsupported("Traces"),

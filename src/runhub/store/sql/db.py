@@ -5,10 +5,17 @@ through a one-connection pool that opens every transaction with ``BEGIN IMMEDIAT
 process writers queue on that pool; across processes the busy timeout makes them wait for the
 lock instead of failing, and because the write lock is taken up front a reader never has to be
 upgraded mid-transaction, so "database is locked" cannot surface to a client.
+
+SQLite commits with ``synchronous=NORMAL`` by default: a process crash loses nothing, a power
+loss may lose the last transactions. ``durable=True`` (``--durability full``) commits with
+``synchronous=FULL``, so an acknowledged write survives power loss too.
+
+A write that fails because the disk is full raises :class:`~runhub.errors.StorageFull`.
 """
 
 from __future__ import annotations
 
+import logging
 import os
 import time
 from collections.abc import Iterator
@@ -20,27 +27,32 @@ from sqlalchemy.engine import URL, Connection, CursorResult, make_url
 from sqlalchemy.exc import DBAPIError, OperationalError
 from sqlalchemy.pool import QueuePool
 
-from runhub.errors import StartupError
+from runhub.errors import BACKEND_STORE, StartupError, StorageFull, is_out_of_space
+
+log = logging.getLogger("runhub")
 
 SQLITE_BUSY_TIMEOUT_MS = 30_000
 # Deadlocks and serialization failures on server databases are retried this many times.
 WRITE_RETRIES = 5
 
 
-def _sqlite_pragmas(dbapi_conn: Any, _record: Any) -> None:
-    # Autocommit at the driver level: transactions are begun explicitly (see _begin_*).
-    dbapi_conn.isolation_level = None
-    cursor = dbapi_conn.cursor()
-    cursor.execute("PRAGMA journal_mode=WAL")
-    cursor.execute(f"PRAGMA busy_timeout={SQLITE_BUSY_TIMEOUT_MS}")
-    cursor.execute("PRAGMA synchronous=NORMAL")
-    cursor.execute("PRAGMA foreign_keys=ON")
-    cursor.execute("PRAGMA cache_size=-65536")
-    cursor.execute("PRAGMA temp_store=MEMORY")
-    cursor.close()
+def _sqlite_pragmas(synchronous: str) -> Any:
+    def on_connect(dbapi_conn: Any, _record: Any) -> None:
+        # Autocommit at the driver level: transactions are begun explicitly (see _begin_*).
+        dbapi_conn.isolation_level = None
+        cursor = dbapi_conn.cursor()
+        cursor.execute("PRAGMA journal_mode=WAL")
+        cursor.execute(f"PRAGMA busy_timeout={SQLITE_BUSY_TIMEOUT_MS}")
+        cursor.execute(f"PRAGMA synchronous={synchronous}")
+        cursor.execute("PRAGMA foreign_keys=ON")
+        cursor.execute("PRAGMA cache_size=-65536")
+        cursor.execute("PRAGMA temp_store=MEMORY")
+        cursor.close()
+
+    return on_connect
 
 
-def _make_sqlite_engine(url: URL, *, immediate: bool, pool_size: int) -> Engine:
+def _make_sqlite_engine(url: URL, *, immediate: bool, pool_size: int, durable: bool) -> Engine:
     database = url.database or ""
     if database and database != ":memory:":
         parent = os.path.dirname(os.path.abspath(database))
@@ -53,7 +65,7 @@ def _make_sqlite_engine(url: URL, *, immediate: bool, pool_size: int) -> Engine:
         max_overflow=0 if immediate else 8,
         pool_timeout=SQLITE_BUSY_TIMEOUT_MS / 1000,
     )
-    event.listen(engine, "connect", _sqlite_pragmas)
+    event.listen(engine, "connect", _sqlite_pragmas("FULL" if durable else "NORMAL"))
     begin_sql = "BEGIN IMMEDIATE" if immediate else "BEGIN"
 
     @event.listens_for(engine, "begin")
@@ -78,16 +90,25 @@ def _server_engine(url: URL, pool: dict[str, int]) -> Engine:
         if ssl:
             connect_args["ssl"] = ssl
         connect_args.setdefault("charset", "utf8mb4")
-    kwargs: dict[str, Any] = {"pool_pre_ping": True, **pool}
+    # Every connection ends its transaction itself (``Database.read``/``write``), so the pool's
+    # rollback on return only repeats it, and on a connection the database has just ended it
+    # fails and logs a traceback; a dead connection is replaced by the ping at its next use.
+    kwargs: dict[str, Any] = {"pool_pre_ping": True, "pool_reset_on_return": None, **pool}
     if url.get_backend_name() == "postgresql":
         kwargs["isolation_level"] = "READ COMMITTED"
     return create_engine(url, connect_args=connect_args, **kwargs)
 
 
 class Database:
-    """The engines for one backend store and the transactions the stores run in."""
+    """The engines for one backend store and the transactions the stores run in.
 
-    def __init__(self, uri: str, pool: dict[str, int] | None = None) -> None:
+    ``durable`` makes SQLite commits survive power loss (``synchronous=FULL``); a server
+    database's durability is its own configuration.
+    """
+
+    def __init__(
+        self, uri: str, pool: dict[str, int] | None = None, *, durable: bool = False
+    ) -> None:
         self.uri = uri
         try:
             self.url = make_url(uri)
@@ -98,8 +119,12 @@ class Database:
             ) from exc
         self.dialect = self.url.get_backend_name()
         if self.dialect == "sqlite":
-            self.reader = _make_sqlite_engine(self.url, immediate=False, pool_size=8)
-            self.writer = _make_sqlite_engine(self.url, immediate=True, pool_size=1)
+            self.reader = _make_sqlite_engine(
+                self.url, immediate=False, pool_size=8, durable=durable
+            )
+            self.writer = _make_sqlite_engine(
+                self.url, immediate=True, pool_size=1, durable=durable
+            )
         else:
             self.reader = self.writer = _server_engine(self.url, pool or {})
 
@@ -115,9 +140,18 @@ class Database:
 
     @contextmanager
     def write(self) -> Iterator[Connection]:
-        """A write transaction; commits on success, rolls back on any exception."""
-        with self.writer.connect() as conn, conn.begin():
-            yield conn
+        """A write transaction; commits on success, rolls back on any exception.
+
+        Raises :class:`StorageFull` when the database's disk is full.
+        """
+        try:
+            with self.writer.connect() as conn, conn.begin():
+                yield conn
+        except DBAPIError as exc:
+            if is_out_of_space(exc):
+                log.error("the backend store is full: %s", exc.orig)
+                raise StorageFull(BACKEND_STORE) from exc
+            raise
 
     def run_write(self, fn: Any, *args: Any) -> Any:
         """Run ``fn(conn, *args)`` in a write transaction, retrying deadlocks."""

@@ -1,0 +1,136 @@
+"""A full disk: writes get 507 naming the store that is full, reads go on, and writes work again
+once space is freed, without a restart. The SQLite database and the artifacts live on a small
+tmpfs that the test fills."""
+
+from __future__ import annotations
+
+import contextlib
+import errno
+import os
+import subprocess
+import sys
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+import requests
+
+from tests.faults.load import BATCH, api, batch_body, create_run
+from tests.fixtures.live_server import free_port, live_process
+
+DISK_SIZE = "24m"
+
+
+@pytest.fixture
+def small_disk(tmp_path: Path) -> Iterator[Path]:
+    """A 24 MB tmpfs, unmounted afterwards."""
+    mount_point = tmp_path / "disk"
+    mount_point.mkdir()
+    mounted = subprocess.run(
+        ["mount", "-t", "tmpfs", "-o", f"size={DISK_SIZE}", "tmpfs", str(mount_point)],
+        capture_output=True,
+        text=True,
+    )
+    if mounted.returncode != 0:
+        pytest.skip(f"cannot mount a small tmpfs here (needs root): {mounted.stderr.strip()}")
+    try:
+        yield mount_point
+    finally:
+        subprocess.run(["umount", "-l", str(mount_point)], check=False)
+
+
+def fill(disk: Path) -> Path:
+    """Write a file until the disk has no byte left; the file."""
+    filler = disk / "filler"
+    fd = os.open(filler, os.O_WRONLY | os.O_CREAT, 0o644)
+    try:
+        for size in (1 << 20, 1 << 12, 1):
+            with contextlib.suppress(OSError):
+                while os.write(fd, b"\0" * size):
+                    pass
+    finally:
+        os.close(fd)
+    assert os.statvfs(disk).f_bavail == 0
+    return filler
+
+
+def upload(session: requests.Session, base: str, path: str, size: int) -> requests.Response:
+    return session.put(
+        f"{base}/api/2.0/mlflow-artifacts/artifacts/{path}", data=os.urandom(size), timeout=60
+    )
+
+
+def staged_parts(disk: Path) -> list[str]:
+    return [p.name for p in (disk / "artifacts" / ".runhub-staging").rglob("*.part")]
+
+
+def test_full_disk_is_reported_reads_go_on_and_writes_recover(
+    small_disk: Path, tmp_path: Path
+) -> None:
+    port = free_port()
+    cmd = [
+        sys.executable,
+        *("-m", "runhub", "server", "--port", str(port)),
+        *("--backend-store-uri", f"sqlite:///{small_disk / 'runhub.db'}"),
+        *("--artifacts-destination", str(small_disk / "artifacts")),
+    ]
+    # The log stays off the small disk.
+    with live_process(cmd, tmp_path, port, "/health") as server:
+        base = server.url
+        session = requests.Session()  # one kept-alive connection: it must survive every error
+        run_id = create_run(base)
+        assert session.post(api(base, "runs/log-batch"), json=batch_body(run_id, "m", 0)).ok
+        assert upload(session, base, "1/kept.bin", 1000).status_code == 200
+        filler = fill(small_disk)
+
+        # The database: batches until its pages no longer fit (the WAL may reuse some space).
+        step, answer = BATCH, None
+        for _ in range(200):
+            answer = session.post(
+                api(base, "runs/log-batch"), json=batch_body(run_id, "m", step), timeout=30
+            )
+            if answer.status_code != 200:
+                break
+            step += BATCH
+        assert answer is not None and answer.status_code == 507, answer and answer.text
+        body = answer.json()
+        assert body["error_code"] == "RESOURCE_EXHAUSTED"
+        assert "backend store is full" in body["message"]
+
+        # Artifacts: a small body and a streamed one; neither leaves a partial file.
+        for size in (1000, 3 << 20):
+            answer = upload(session, base, f"1/big-{size}.bin", size)
+            assert answer.status_code == 507, answer.text
+            assert answer.json()["error_code"] == "RESOURCE_EXHAUSTED"
+            assert "artifact store is full" in answer.json()["message"]
+        assert staged_parts(small_disk) == []
+
+        # Reads are served.
+        assert session.get(api(base, "runs/get"), params={"run_id": run_id}).status_code == 200
+        history = session.get(
+            api(base, "metrics/get-history"), params={"run_id": run_id, "metric_key": "m"}
+        )
+        assert history.status_code == 200 and len(history.json()["metrics"]) == step
+        kept = session.get(f"{base}/api/2.0/mlflow-artifacts/artifacts/1/kept.bin")
+        assert kept.status_code == 200 and len(kept.content) == 1000
+
+        # Space comes back: writes work again, on the same server and connection.
+        filler.unlink()
+        answer = session.post(api(base, "runs/log-batch"), json=batch_body(run_id, "m", step))
+        assert answer.status_code == 200, answer.text
+        assert upload(session, base, "1/after.bin", 3 << 20).status_code == 200
+        history = session.get(
+            api(base, "metrics/get-history"), params={"run_id": run_id, "metric_key": "m"}
+        )
+        assert len(history.json()["metrics"]) == step + BATCH
+        log = server.log.read_text(errors="replace")
+        assert "Traceback" not in log
+        assert "is full" in log  # the operator is told too
+
+
+def test_fill_leaves_no_space(small_disk: Path) -> None:
+    filler = fill(small_disk)
+    with pytest.raises(OSError) as raised, (small_disk / "more").open("wb", buffering=0) as out:
+        out.write(b"x" * 8192)
+    assert raised.value.errno == errno.ENOSPC
+    filler.unlink()
