@@ -134,3 +134,21 @@ def test_browser_paths_still_get_the_web_app(sqlite_api: Api) -> None:
         response = sqlite_api.client.get(path)
         assert response.status_code == 200, path
         assert response.headers["content-type"].startswith("text/html"), path
+
+
+def test_values_the_database_refuses_are_a_400(api: Api) -> None:
+    # PostgreSQL text cannot hold NUL; the other backends store it. Either way, never a 500.
+    postgres = "postgresql" in str(api.client.app.state.settings.backend_store_uri)  # type: ignore[attr-defined]
+    lookup = api.client.get(
+        api.prefix + "experiments/get-by-name", params={"experiment_name": "a\x00b"}
+    )
+    assert lookup.status_code == (400 if postgres else 404), lookup.text
+    created = api.client.post(api.prefix + "experiments/create", json={"name": "nul\x00name"})
+    if postgres:
+        assert created.status_code == 400, created.text
+        assert created.json()["error_code"] == "INVALID_PARAMETER_VALUE"
+        assert "NUL" in created.json()["message"]
+    else:
+        assert created.status_code == 200, created.text
+    # The connection and the database are fine afterwards.
+    assert api.post("experiments/create", {"name": "after-nul"})["experiment_id"]

@@ -7,12 +7,13 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from urllib.parse import quote
 
+import orjson
 from starlette.concurrency import iterate_in_threadpool, run_in_threadpool
 from starlette.responses import Response, StreamingResponse
 
 from runhub.artifacts.ranges import RangeNotSatisfiable, parse_range
 from runhub.artifacts.store import ArtifactStore
-from runhub.errors import NotFound
+from runhub.errors import NotFound, error_json
 
 # Files up to this size are read in one go and sent as one body.
 SMALL_FILE = 256 * 1024
@@ -72,8 +73,12 @@ def _plan(store: ArtifactStore, path: str, range_header: str | None) -> _Plan:
     try:
         wanted = parse_range(range_header, size) if size else None
     except RangeNotSatisfiable:
+        # HTTP's status and Content-Range, with a body in the API's one error shape.
         headers["Content-Range"] = f"bytes */{size}"
-        return _Plan(416, headers, body=b"")
+        message = f"The requested range {range_header!r} is outside the {size}-byte artifact."
+        return _Plan(
+            416, headers, body=orjson.dumps(error_json("INVALID_PARAMETER_VALUE", message))
+        )
     status, first, length = 200, 0, size
     if wanted is not None:
         status, first, length = 206, wanted[0], wanted[1] - wanted[0] + 1
@@ -90,7 +95,7 @@ def _plan(store: ArtifactStore, path: str, range_header: str | None) -> _Plan:
 async def file_response(store: ArtifactStore, path: str, range_header: str | None) -> Response:
     """A response with file ``path`` (404 when missing), honouring a single byte range."""
     plan = await run_in_threadpool(_plan, store, path, range_header)
-    media_type = content_type(path.rsplit("/", 1)[-1]) if plan.status != 416 else None
+    media_type = content_type(path.rsplit("/", 1)[-1]) if plan.status != 416 else "application/json"
     if plan.chunks is None:
         response = Response(plan.body, plan.status, media_type=media_type)
         response.headers.update(plan.headers)

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import logging
 
-from sqlalchemy.exc import OperationalError
+from sqlalchemy.exc import DataError, OperationalError
 from starlette.requests import Request
 from starlette.responses import Response
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
@@ -20,6 +20,7 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 from runhub.api.endpoint import json_response
 from runhub.errors import (
     SERVER_STORAGE,
+    InvalidParameter,
     RunhubError,
     StorageFull,
     Unavailable,
@@ -38,6 +39,14 @@ def classify(exc: BaseException) -> RunhubError | None:
         return StorageFull(SERVER_STORAGE)
     if isinstance(exc, OperationalError):
         return Unavailable("The database is unavailable or busy; retry the request.")
+    if isinstance(exc, DataError):
+        # The database refused a value of the request (a NUL character in PostgreSQL text, a
+        # number out of a column's range): the client's to fix, whatever the backend.
+        reason = str(exc.orig).strip().splitlines()[0] if exc.orig is not None else ""
+        return InvalidParameter(
+            f"A value in the request cannot be stored or looked up in the backend store: "
+            f"{reason}. Change the value and retry."
+        )
     return None
 
 
@@ -45,7 +54,7 @@ def unexpected_response(request: Request, exc: Exception) -> Response:
     """The response for ``exc``; logs it exactly once."""
     known = classify(exc)
     if known is not None:
-        if isinstance(exc, OperationalError):
+        if isinstance(exc, (OperationalError, DataError)):
             log.error("database error on %s %s: %s", request.method, request.url.path, exc.orig)
         elif known is not exc:
             log.error("%s on %s %s: %s", known.message, request.method, request.url.path, exc)
