@@ -3,6 +3,7 @@ with its type, schemas that accept what the parser accepts, and served as genera
 
 from __future__ import annotations
 
+import json
 import re
 from collections.abc import Iterator
 from typing import Any
@@ -13,6 +14,7 @@ from openapi_spec_validator import validate
 from starlette.testclient import TestClient
 
 from runhub.api.declaration import declaration_of
+from runhub.api.json_body import decode_json
 from runhub.api.openapi import openapi_document, openapi_path
 from runhub.api.openapi_schemas import field_schema, query_schema
 from runhub.api.routes import build_routes, served_tables
@@ -88,7 +90,7 @@ def _check_body_field(field: Field, schema: dict[str, Any], where: str) -> None:
         assert field.enum is not None
         assert set(field.enum.values()) <= set(schema["enum"]), where
     elif field.kind == "json":
-        assert schema == {}, where
+        assert "type" not in schema and "anyOf" not in schema, where  # any JSON value
     else:
         assert KINDS[field.kind] in _types(schema), where
     if field.kind == "msg":
@@ -149,10 +151,12 @@ def test_operations_answer_errors_in_the_error_shape() -> None:
 
 # Each kind with values on both sides of the parser's rules. The schemas must accept exactly
 # what the parser accepts (on these samples), so requests generated from them are right.
+# Integers in an experiment id are taken too but described in words only (see
+# openapi_schemas), so they are left out here.
 SAMPLES: list[tuple[Field, list[Any]]] = [
     (Field("name"), ["a", "", None, 5, 1.5, True, [], {}]),
     (Field("name", required=True), ["a", "", None, 5]),
-    (Field("experiment_id"), ["1", 7, None, 1.5, True]),  # an id that may be a number
+    (Field("experiment_id"), ["1", None, 1.5, 7.0, True]),
     (
         Field("count", "int"),
         [5, -5, "12", "-3", 3.0, 2**63 - 1, 2**63, "x", 1.5, True, None, "", [1]],
@@ -163,6 +167,7 @@ SAMPLES: list[tuple[Field, list[Any]]] = [
     (Field("ids", repeated=True), [["a", "b"], "a", [], None, [1.5], [None]]),
     (Field("ids", repeated=True, required=True), [["a"], [], None]),
     (Field("any", "json"), [None, 1, "x", [1], {"a": {"b": None}}]),
+    (Field("any", "json", required=True), [None, "", 0, "x", [], {}, {"a": None}]),
     (
         Field("tag", "msg", fields=(Field("key", required=True), Field("value"))),
         [{"key": "k"}, {"key": "k", "value": "v"}, {}, {"value": "v"}, "x", None, []],
@@ -171,8 +176,9 @@ SAMPLES: list[tuple[Field, list[Any]]] = [
 
 
 def _parses(fields: tuple[Field, ...], data: dict[str, Any]) -> bool:
+    """Whether ``data`` sent as a JSON body is a valid message, as the server decodes it."""
     try:
-        parse_message(fields, data)
+        parse_message(fields, decode_json(json.dumps(data).encode()))
     except InvalidParameter:
         return False
     return True

@@ -3,9 +3,10 @@ them.
 
 The schemas describe what the parser accepts, not only what clients usually send, so a tool that
 generates requests from them (valid or invalid) meets the server's real rules: int64 also as a
-numeric string, an integer in the few string fields that take one, doubles also as
-"NaN"/"Infinity"/"-Infinity", enums by name or number, a repeated field also as one bare value,
-and null for an optional field (read as its default).
+numeric string, doubles also as "NaN"/"Infinity"/"-Infinity", enums by name or number, a
+repeated field also as one bare value, and null for an optional field (read as its default).
+Every value a schema admits is one the parser takes; the one spelling left to words is an
+integer in the few string fields that take one (experiment ids).
 """
 
 from __future__ import annotations
@@ -50,7 +51,10 @@ def value_schema(field: Field) -> Schema:
     """
     kind = field.kind
     if kind == "str":
-        text: Schema = {"type": ["string", "integer"] if _takes_integer(field) else "string"}
+        text: Schema = {"type": "string"}
+        if _takes_integer(field):
+            # Said in words: a schema "integer" also admits 5.0, which the parser refuses here.
+            text["description"] = "A JSON integer is accepted too, as its decimal text."
         return {**text, "minLength": 1} if field.required else text
     if kind == "int":
         return {"type": ["integer", "string"], **_INT64_RANGE, "pattern": _NUMERIC_TEXT}
@@ -62,8 +66,8 @@ def value_schema(field: Field) -> Schema:
         return {"enum": _enum_values(field)}
     if kind == "msg":
         return message_schema(field.fields)
-    if kind == "json":
-        return {}  # any JSON value
+    if kind == "json":  # any JSON value; a required one not null or ""
+        return {"not": {"enum": [None, ""]}} if field.required else {}
     raise AssertionError(f"unknown field kind {kind}")
 
 
