@@ -34,7 +34,7 @@ class Declaration:
     ``message`` is read as ``rpc()`` reads it: the query string on GET, else a JSON body.
     ``query`` fields are read from the query string whatever the method. ``body`` lists the
     media types of a raw (non-message) request body. ``answers`` lists the media types of the
-    200 response; ``ranges`` marks file downloads that honour a ``Range`` header (206, 416).
+    200 response; ``ranges`` marks file downloads that honour a ``Range`` header (206).
     ``errors`` is False for endpoints that never answer with the JSON error shape.
     """
 

@@ -149,8 +149,8 @@ def _responses(declared: Declaration) -> dict[str, Any]:
             content[media] = {}
     responses: dict[str, Any] = {"200": {"description": "Success.", "content": content}}
     if declared.ranges:
+        # A range outside the file is 416, in the error shape like every other 4XX.
         responses["206"] = {"description": "The requested byte range.", "content": {"*/*": {}}}
-        responses["416"] = {"description": "The byte range is outside the file."}
     if declared.errors:
         responses["4XX"] = _ERROR_REF
         responses["5XX"] = _ERROR_REF
