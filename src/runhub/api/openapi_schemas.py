@@ -5,8 +5,9 @@ The schemas describe what the parser accepts, not only what clients usually send
 generates requests from them (valid or invalid) meets the server's real rules: int64 also as a
 numeric string, doubles also as "NaN"/"Infinity"/"-Infinity", enums by name or number, a
 repeated field also as one bare value, and null for an optional field (read as its default).
-Every value a schema admits is one the parser takes; the one spelling left to words is an
-integer in the few string fields that take one (experiment ids).
+Every value a schema admits is one the parser takes, save integral floats past 2**53 in an int64
+field (a schema "integer" cannot tell 2.0 from 2). The one spelling left to words is an integer
+in the few string fields that take one (experiment ids).
 """
 
 from __future__ import annotations
