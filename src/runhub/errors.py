@@ -18,9 +18,14 @@ Hierarchy::
 from __future__ import annotations
 
 import errno
+import logging
+from collections.abc import Iterator
+from contextlib import contextmanager
 from typing import Any
 
 import orjson
+
+log = logging.getLogger("runhub")
 
 # error_code -> HTTP status, as MLflow clients expect them (mlflow-api.md §3).
 HTTP_STATUS: dict[str, int] = {
@@ -129,6 +134,8 @@ SQLITE_FULL = 13
 POSTGRES_DISK_FULL = "53100"
 # MySQL/MariaDB: ER_DISK_FULL, ER_RECORD_FILE_FULL ("The table is full").
 MYSQL_FULL_CODES = frozenset({1021, 1114})
+# Other MySQL errors carry the OS errno 28 (ENOSPC) in their text.
+_MYSQL_NO_SPACE_TEXTS = ("errcode: 28", "errno: 28", "error 28", "no space left")
 BACKEND_STORE = "backend store"
 ARTIFACT_STORE = "artifact store"
 SERVER_STORAGE = "server's storage"
@@ -168,8 +175,21 @@ def is_out_of_space(exc: BaseException) -> bool:
     args = getattr(orig, "args", ())
     if type(orig).__module__.startswith(("pymysql", "MySQLdb")) and args:
         message = str(args[-1]).lower()
-        return args[0] in MYSQL_FULL_CODES or "errno: 28" in message or "error 28" in message
+        return args[0] in MYSQL_FULL_CODES or any(m in message for m in _MYSQL_NO_SPACE_TEXTS)
     return False
+
+
+@contextmanager
+def out_of_space_is_storage_full(store: str) -> Iterator[None]:
+    """Re-raise an out-of-space error of the block as :class:`StorageFull` for ``store``, and
+    log it for the operator."""
+    try:
+        yield
+    except Exception as exc:
+        if not is_out_of_space(exc):
+            raise
+        log.error("the %s is full: %s", store, getattr(exc, "orig", None) or exc)
+        raise StorageFull(store) from exc
 
 
 class NotImplementedYet(RunhubError):

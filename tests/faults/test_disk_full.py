@@ -1,6 +1,6 @@
 """A full disk: writes get 507 naming the store that is full, reads go on, and writes work again
-once space is freed, without a restart. The SQLite database and the artifacts live on a small
-tmpfs that the test fills."""
+once space is freed, without a restart. The backend store (a SQLite database or an mlruns
+directory) and the artifacts live on a small tmpfs that the test fills."""
 
 from __future__ import annotations
 
@@ -64,14 +64,18 @@ def staged_parts(disk: Path) -> list[str]:
     return [p.name for p in (disk / "artifacts" / ".runhub-staging").rglob("*.part")]
 
 
+BACKEND_STORES = {"sqlite": "sqlite:///{disk}/runhub.db", "mlruns": "{disk}/mlruns"}
+
+
+@pytest.mark.parametrize("backend", list(BACKEND_STORES))
 def test_full_disk_is_reported_reads_go_on_and_writes_recover(
-    small_disk: Path, tmp_path: Path
+    backend: str, small_disk: Path, tmp_path: Path
 ) -> None:
     port = free_port()
     cmd = [
         sys.executable,
         *("-m", "runhub", "server", "--port", str(port)),
-        *("--backend-store-uri", f"sqlite:///{small_disk / 'runhub.db'}"),
+        *("--backend-store-uri", BACKEND_STORES[backend].format(disk=small_disk)),
         *("--artifacts-destination", str(small_disk / "artifacts")),
     ]
     # The log stays off the small disk.
@@ -83,7 +87,8 @@ def test_full_disk_is_reported_reads_go_on_and_writes_recover(
         assert upload(session, base, "1/kept.bin", 1000).status_code == 200
         filler = fill(small_disk)
 
-        # The database: batches until its pages no longer fit (the WAL may reuse some space).
+        # The backend store: batches until they no longer fit (SQLite's WAL and the last page of
+        # a metric file may have room left).
         step, answer = BATCH, None
         for _ in range(200):
             answer = session.post(

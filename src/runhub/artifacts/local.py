@@ -13,7 +13,6 @@ nothing, a power loss may lose the last uploads. A full disk raises
 from __future__ import annotations
 
 import contextlib
-import logging
 import os
 import shutil
 import uuid
@@ -36,26 +35,12 @@ from runhub.errors import (
     InvalidParameter,
     NotFound,
     NotImplementedYet,
-    StorageFull,
-    is_out_of_space,
+    out_of_space_is_storage_full,
 )
-
-log = logging.getLogger("runhub")
 
 READ_CHUNK = 1024 * 1024
 # Reserved top-level directory for uploads in progress; never listed, never addressable.
 STAGING_DIR = ".runhub-staging"
-
-
-@contextlib.contextmanager
-def _full_disk_is_storage_full() -> Iterator[None]:
-    try:
-        yield
-    except OSError as exc:
-        if is_out_of_space(exc):
-            log.error("the artifact store is full: %s", exc)
-            raise StorageFull(ARTIFACT_STORE) from exc
-        raise
 
 
 def _make_dirs(directory: Path) -> list[Path]:
@@ -93,7 +78,7 @@ class LocalWriter:
         self.checksum = checksum
         self.durable = durable
         self.temp = staging / f"{uuid.uuid4().hex}{PART_SUFFIX}"
-        with _full_disk_is_storage_full():
+        with out_of_space_is_storage_full(ARTIFACT_STORE):
             self._file: BinaryIO | None = self.temp.open("wb")
         hold_while_writing(self._file)
         self._crc = 0
@@ -101,7 +86,7 @@ class LocalWriter:
 
     def write(self, data: bytes) -> None:
         assert self._file is not None
-        with _full_disk_is_storage_full():
+        with out_of_space_is_storage_full(ARTIFACT_STORE):
             self._file.write(data)
         if self.checksum:
             self._crc = zlib.crc32(data, self._crc)
@@ -109,7 +94,7 @@ class LocalWriter:
 
     def commit(self) -> str:
         assert self._file is not None
-        with _full_disk_is_storage_full():
+        with out_of_space_is_storage_full(ARTIFACT_STORE):
             self._flush_and_close()
             self._move_into_place()
         return f"{self._crc:08x}-{self._size}" if self.checksum else ""
@@ -220,7 +205,7 @@ class LocalArtifactStore:
     def create_multipart(self, path: str, num_parts: int) -> MultipartUpload:
         self._path(path)
         self.sweeper.sweep_if_due()
-        with _full_disk_is_storage_full():
+        with out_of_space_is_storage_full(ARTIFACT_STORE):
             return MultipartUpload(self.multipart.create(path))
 
     def part_writer(self, upload_id: str, part_number: int) -> LocalWriter:

@@ -15,7 +15,12 @@ from pathlib import Path
 from typing import Any
 
 from runhub.artifacts.paths import MAX_NAME_BYTES, MAX_PATH_BYTES
-from runhub.errors import InvalidParameter, StartupError
+from runhub.errors import (
+    BACKEND_STORE,
+    InvalidParameter,
+    StartupError,
+    out_of_space_is_storage_full,
+)
 from runhub.validation import clamp_metric_value
 
 META = "meta.yaml"
@@ -60,7 +65,14 @@ def write_yaml(path: Path, data: Mapping[str, Any]) -> None:
 
 
 def write_text(path: Path, text: str) -> None:
-    """Replace ``path`` atomically: readers see the old content or the new, never a part."""
+    """Replace ``path`` atomically: readers see the old content or the new, never a part.
+
+    Raises :class:`~runhub.errors.StorageFull` when the disk is full (the old content stays)."""
+    with out_of_space_is_storage_full(BACKEND_STORE):
+        _replace_text(path, text)
+
+
+def _replace_text(path: Path, text: str) -> None:
     path.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(prefix=TMP_PREFIX, dir=path.parent)
     try:
@@ -76,16 +88,34 @@ def write_text(path: Path, text: str) -> None:
 
 
 def append_text(path: Path, text: str) -> None:
-    """Append ``text`` with a single write on an ``O_APPEND`` descriptor."""
+    """Append ``text`` with a single write on an ``O_APPEND`` descriptor.
+
+    Raises :class:`~runhub.errors.StorageFull` when the disk is full."""
+    with out_of_space_is_storage_full(BACKEND_STORE):
+        _append_bytes(path, text.encode("utf-8"))
+
+
+def _append_bytes(path: Path, data: bytes) -> None:
     path.parent.mkdir(parents=True, exist_ok=True)
-    data = text.encode("utf-8")
     fd = os.open(path, os.O_WRONLY | os.O_APPEND | os.O_CREAT, 0o644)
     try:
         written = os.write(fd, data)
-        while written < len(data):  # only on a full disk or a signal; finish the line
-            written += os.write(fd, data[written:])
+        try:
+            while written < len(data):  # only on a full disk or a signal; finish the line
+                written += os.write(fd, data[written:])
+        except OSError:
+            _drop_torn_tail(fd, written)
+            raise
     finally:
         os.close(fd)
+
+
+def _drop_torn_tail(fd: int, written: int) -> None:
+    """Cut the ``written`` bytes of a line that could not be finished, unless another writer
+    appended after them: a torn line would glue itself to the next one."""
+    end = os.lseek(fd, 0, os.SEEK_CUR)
+    if os.fstat(fd).st_size == end:
+        os.ftruncate(fd, end - written)
 
 
 def confine(base: Path, key: str, what: str) -> Path:

@@ -15,7 +15,6 @@ A write that fails because the disk is full raises :class:`~runhub.errors.Storag
 
 from __future__ import annotations
 
-import logging
 import os
 import time
 from collections.abc import Iterator
@@ -27,9 +26,7 @@ from sqlalchemy.engine import URL, Connection, CursorResult, make_url
 from sqlalchemy.exc import DBAPIError, OperationalError
 from sqlalchemy.pool import QueuePool
 
-from runhub.errors import BACKEND_STORE, StartupError, StorageFull, is_out_of_space
-
-log = logging.getLogger("runhub")
+from runhub.errors import BACKEND_STORE, StartupError, out_of_space_is_storage_full
 
 SQLITE_BUSY_TIMEOUT_MS = 30_000
 # Deadlocks and serialization failures on server databases are retried this many times.
@@ -144,14 +141,12 @@ class Database:
 
         Raises :class:`StorageFull` when the database's disk is full.
         """
-        try:
-            with self.writer.connect() as conn, conn.begin():
-                yield conn
-        except DBAPIError as exc:
-            if is_out_of_space(exc):
-                log.error("the backend store is full: %s", exc.orig)
-                raise StorageFull(BACKEND_STORE) from exc
-            raise
+        with (
+            out_of_space_is_storage_full(BACKEND_STORE),
+            self.writer.connect() as conn,
+            conn.begin(),
+        ):
+            yield conn
 
     def run_write(self, fn: Any, *args: Any) -> Any:
         """Run ``fn(conn, *args)`` in a write transaction, retrying deadlocks."""
