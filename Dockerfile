@@ -1,5 +1,5 @@
 # runhub container image: docs/production.md explains how to run it.
-#   docker build -t runhub .
+#   docker build --build-arg RUNHUB_COMMIT=$(git rev-parse --short=12 HEAD) -t runhub .
 #   docker run -p 5000:5000 runhub
 
 # -- Stage 1: build the web UI (written to src/runhub/ui/dist, as `make ui` does) ----------
@@ -16,11 +16,13 @@ ENV PYTHONDONTWRITEBYTECODE=1 \
     PYTHONUNBUFFERED=1 \
     PIP_NO_CACHE_DIR=1 \
     PIP_DISABLE_PIP_VERSION_CHECK=1
+# The build context has no .git: the commit `runhub --version` reports comes from this argument.
+ARG RUNHUB_COMMIT=unknown
 WORKDIR /build
-COPY pyproject.toml README.md ./
+COPY pyproject.toml setup.py README.md ./
 COPY src/ src/
 COPY --from=ui /src/src/runhub/ui/dist/ src/runhub/ui/dist/
-RUN pip install ".[postgres,mysql,s3,prometheus]" \
+RUN RUNHUB_BUILD_COMMIT="$RUNHUB_COMMIT" pip install ".[postgres,mysql,s3,prometheus]" \
     && rm -rf /build \
     && groupadd --system --gid 10001 runhub \
     && useradd --system --uid 10001 --gid 10001 --create-home --home-dir /data runhub

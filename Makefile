@@ -5,7 +5,7 @@ VENV ?= .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 
-.PHONY: install run test lint typecheck bench clean ui mlflow2
+.PHONY: install run test lint typecheck bench clean ui dist mlflow2
 
 # The web UI (ui/) is built into the package, which serves it at /.
 UI_DIST := src/runhub/ui/dist/index.html
@@ -68,6 +68,11 @@ bench: install
 
 ui: $(UI_DIST)
 
+# The sdist and the wheel, with the built UI inside (setup.py refuses to build without it).
+dist: $(STAMP) $(UI_DIST)
+	rm -rf dist
+	$(PY) -m build --outdir dist .
+
 clean:
 	rm -rf $(VENV) .venv-mlflow-* build dist src/*.egg-info .pytest_cache .mypy_cache .ruff_cache \
-		ui/node_modules src/runhub/ui/dist
+		ui/node_modules src/runhub/ui/dist src/runhub/_build_info.py

@@ -6,6 +6,9 @@ import re
 
 import pytest
 
+from runhub import __version__
+from runhub.build_info import build_commit
+
 from .rest import Rest
 
 pytestmark = pytest.mark.compat
@@ -35,3 +38,10 @@ def test_server_info_is_a_json_object(rest: Rest, prefix: str) -> None:
     # The artifact client reads these to choose its upload path; absent means False.
     for key in ("multipart_uploads_enabled", "multipart_downloads_enabled"):
         assert isinstance(body.get(key, False), bool)
+
+
+@pytest.mark.runhub_only
+def test_server_info_names_the_release_and_commit_of_runhub_version(rest: Rest) -> None:
+    body = rest.ok("GET", "/api/3.0/mlflow/server-info")
+    assert body["runhub_version"] == __version__
+    assert body["runhub_commit"] == build_commit()

@@ -9,6 +9,7 @@ from runhub import __version__
 from runhub.api.artifacts import artifact_capabilities
 from runhub.api.declaration import Declaration, declare
 from runhub.api.endpoint import json_response
+from runhub.build_info import build_commit
 
 # /version answers with the MLflow protocol release runhub is compatible with, because clients
 # read it as an MLflow version to decide which features the server has.
@@ -34,6 +35,7 @@ async def server_info(request: Request) -> Response:
             "store_type": "SqlStore" if request.app.state.stores.db is not None else "FileStore",
             "server": "runhub",
             "runhub_version": __version__,
+            "runhub_commit": build_commit(),
             "workspaces_enabled": False,
             "trace_archival_enabled": False,
             "multipart_uploads_enabled": artifacts["multipart_uploads_enabled"],
