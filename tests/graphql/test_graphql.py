@@ -221,3 +221,15 @@ def test_permissions_follow_the_rest_rules(make_auth_client: Callable[..., AuthC
     assert allowed["run"]["info"]["runId"] == run_id
     found = as_alice(SEARCH_RUNS, {"data": {"experimentIds": [exp_id], "maxResults": 10}})
     assert [r["info"]["runId"] for r in found["data"]["mlflowSearchRuns"]["runs"]] == [run_id]
+
+
+def test_bodies_past_the_decoder_limits_are_errors_not_500s(api: Api) -> None:
+    for body in (
+        b'{"query": ' + b"[" * 5000 + b"]" * 5000 + b"}",
+        b'{"query": "\\ud800", "x": NaN}',
+    ):
+        response = api.client.post(
+            "/graphql", content=body, headers={"content-type": "application/json"}
+        )
+        assert response.status_code == 200, response.text
+        assert response.json()["data"] is None and response.json()["errors"]

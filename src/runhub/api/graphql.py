@@ -2,16 +2,15 @@
 
 from __future__ import annotations
 
-import json
-
-import orjson
 from starlette.concurrency import run_in_threadpool
 from starlette.requests import Request
 from starlette.responses import Response
 
 from runhub.api.declaration import Declaration, declare
 from runhub.api.endpoint import json_response
+from runhub.api.json_body import decode_json_value
 from runhub.api.wire import Field
+from runhub.errors import InvalidParameter
 from runhub.graphql.executor import run_request
 from runhub.graphql.resolvers import Context
 from runhub.security.auth.middleware import USER_KEY
@@ -22,14 +21,10 @@ REQUEST = (Field("query", required=True), Field("variables", "json"), Field("ope
 
 @declare(Declaration(message=REQUEST))
 async def graphql(request: Request) -> Response:
-    raw = await request.body()
     try:
-        body = orjson.loads(raw) if raw.strip() else {}
-    except orjson.JSONDecodeError:
-        try:
-            body = json.loads(raw)
-        except (ValueError, UnicodeDecodeError):
-            return json_response({"data": None, "errors": ["The request body is not JSON."]})
+        body = decode_json_value(await request.body())
+    except InvalidParameter as exc:
+        return json_response({"data": None, "errors": [exc.message]})
     auth = request.app.state.auth
     user = request.scope.get("state", {}).get(USER_KEY) if auth is not None else None
     context = Context(request.app.state.stores, auth, user)

@@ -27,17 +27,22 @@ def decode_json(body: bytes) -> Any:
     Raises InvalidParameter for anything that is not a JSON object, that nests deeper than
     :data:`MAX_DEPTH`, or that holds a lone surrogate in a key or string.
     """
-    if not body.strip():
-        return {}
-    try:
-        data = orjson.loads(body)
-    except orjson.JSONDecodeError:
-        data = _lenient_loads(body)
+    data = decode_json_value(body)
     if isinstance(data, str):  # legacy clients double-encode the body
         return decode_json(data.encode())
     if not isinstance(data, dict):
         raise InvalidParameter("Malformed request body: expected a JSON object.")
     return data
+
+
+def decode_json_value(body: bytes) -> Any:
+    """A request body as any JSON value, by the same rules; ``{}`` for an empty body."""
+    if not body.strip():
+        return {}
+    try:
+        return orjson.loads(body)
+    except orjson.JSONDecodeError:
+        return _lenient_loads(body)
 
 
 def _lenient_loads(body: bytes) -> Any:
