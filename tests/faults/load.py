@@ -4,6 +4,7 @@ ones the server acknowledged, and the check that every acknowledged point is sto
 from __future__ import annotations
 
 import threading
+import time
 from collections import Counter
 from typing import Any
 
@@ -50,6 +51,7 @@ class Writer(threading.Thread):
         super().__init__(daemon=True)
         self.base, self.run_id, self.key = base, run_id, key
         self.acknowledged: list[int] = []  # first steps of the batches answered 200
+        self.last_answer_at = 0.0  # time.monotonic() when the last 200 arrived
         self.statuses: Counter[int] = Counter()
         self.errors: list[Any] = []  # bodies of the other answers
         self.connection_errors = 0
@@ -75,6 +77,7 @@ class Writer(threading.Thread):
             self.statuses[answer.status_code] += 1
             if answer.status_code == 200:
                 self.acknowledged.append(step)
+                self.last_answer_at = time.monotonic()
             else:
                 self.errors.append(answer.text)
             step += BATCH  # a failed batch's steps are not reused: it may have been applied

@@ -48,8 +48,9 @@ def test_acknowledged_writes_survive_kill_9(backend: tuple[str, str], tmp_path: 
             writer.join(30)
     finally:
         stop(server)
-    assert [f for w in writers for f in w.other_failures] == []
-    assert all(w.connection_errors == 1 for w in writers), "the kill did not cut the load"
+    # Each writer's last request failed (refused, reset, or its answer cut short).
+    ended = [w.connection_errors + len(w.other_failures) for w in writers]
+    assert ended == [1] * THREADS, "the kill did not cut the load"
     assert all(w.acknowledged for w in writers), [w.statuses for w in writers]
     assert all(set(w.statuses) == {200} for w in writers), [w.errors[:3] for w in writers]
 

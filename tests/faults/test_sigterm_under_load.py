@@ -24,6 +24,7 @@ def test_sigterm_under_load_completes_requests_in_flight(tmp_path: Path) -> None
         writers = [Writer(base, run_id, f"m{i}") for i in range(THREADS)]
         run_writers(writers)
         time.sleep(LOAD_S)
+        signalled_at = time.monotonic()
         os.killpg(server.process.pid, signal.SIGTERM)
         for writer in writers:
             writer.join(30)
@@ -33,6 +34,8 @@ def test_sigterm_under_load_completes_requests_in_flight(tmp_path: Path) -> None
     # Each writer ran until the server stopped taking connections: every answer it got was a
     # 200, then its next connection was refused or closed before a request was read.
     assert [f for w in writers for f in w.other_failures] == []
+    # The requests in flight when the signal came were answered after it.
+    assert max(w.last_answer_at for w in writers) > signalled_at
     for writer in writers:
         assert writer.acknowledged and set(writer.statuses) == {200}, writer.errors[:3]
         assert writer.connection_errors == 1
