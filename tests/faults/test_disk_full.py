@@ -1,33 +1,40 @@
 """A full disk: writes get 507 naming the store that is full, reads go on, and writes work again
-once space is freed, without a restart. The backend store (a SQLite database or an mlruns
-directory) and the artifacts live on a small tmpfs that the test fills."""
+once space is freed, without a restart. The backend store (a SQLite database, an mlruns
+directory, or a PostgreSQL database in a tablespace) and the artifacts live on a small tmpfs
+that the test fills."""
 
 from __future__ import annotations
 
 import contextlib
 import errno
 import os
+import pwd
+import shutil
 import subprocess
 import sys
+import tempfile
+import uuid
 from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
 import requests
+from sqlalchemy import create_engine, text
 
 from tests.faults.load import BATCH, api, batch_body, create_run
+from tests.fixtures.databases import POSTGRES_ADMIN
 from tests.fixtures.live_server import free_port, live_process
 
-DISK_SIZE = "24m"
+DISK_SIZE = "32m"
 
 
-@pytest.fixture
-def small_disk(tmp_path: Path) -> Iterator[Path]:
-    """A 24 MB tmpfs, unmounted afterwards."""
-    mount_point = tmp_path / "disk"
-    mount_point.mkdir()
+@contextmanager
+def mounted_tmpfs(mount_point: Path, *options: str) -> Iterator[Path]:
+    """A small tmpfs on ``mount_point``, unmounted afterwards."""
+    size = ",".join([f"size={DISK_SIZE}", *options])
     mounted = subprocess.run(
-        ["mount", "-t", "tmpfs", "-o", f"size={DISK_SIZE}", "tmpfs", str(mount_point)],
+        ["mount", "-t", "tmpfs", "-o", size, "tmpfs", str(mount_point)],
         capture_output=True,
         text=True,
     )
@@ -37,6 +44,46 @@ def small_disk(tmp_path: Path) -> Iterator[Path]:
         yield mount_point
     finally:
         subprocess.run(["umount", "-l", str(mount_point)], check=False)
+
+
+@contextmanager
+def postgres_database_on(disk: Path) -> Iterator[str]:
+    """A PostgreSQL database whose tables live in a tablespace on ``disk``."""
+    name = f"runhub_full_{uuid.uuid4().hex[:12]}"
+    admin = create_engine(POSTGRES_ADMIN, isolation_level="AUTOCOMMIT")
+    with admin.connect() as conn:
+        conn.exec_driver_sql(f"CREATE TABLESPACE {name} LOCATION '{disk}'")
+        conn.exec_driver_sql(f'CREATE DATABASE "{name}" TABLESPACE {name}')
+    try:
+        yield f"postgresql+psycopg://postgres@127.0.0.1:5432/{name}"
+    finally:
+        with admin.connect() as conn:
+            conn.exec_driver_sql(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+            conn.execute(text(f"DROP TABLESPACE IF EXISTS {name}"))
+        admin.dispose()
+
+
+@pytest.fixture(params=["sqlite", "mlruns", pytest.param("postgresql", marks=pytest.mark.postgres)])
+def backend_on_small_disk(
+    request: pytest.FixtureRequest, tmp_path: Path
+) -> Iterator[tuple[Path, str]]:
+    """A small disk and the backend store URI on it."""
+    if request.param != "postgresql":
+        disk = tmp_path / "disk"
+        disk.mkdir()
+        with mounted_tmpfs(disk):
+            uri = {"sqlite": f"sqlite:///{disk}/runhub.db", "mlruns": f"{disk}/mlruns"}
+            yield disk, uri[request.param]
+        return
+    # The database server reads the tablespace as its own user, outside root's pytest folders.
+    owner = pwd.getpwnam("postgres")
+    disk = Path(tempfile.mkdtemp(prefix="runhub-pg-disk-"))
+    try:
+        ids = (f"uid={owner.pw_uid}", f"gid={owner.pw_gid}", "mode=0700")
+        with mounted_tmpfs(disk, *ids), postgres_database_on(disk) as uri:
+            yield disk, uri
+    finally:
+        shutil.rmtree(disk, ignore_errors=True)
 
 
 def fill(disk: Path) -> Path:
@@ -64,18 +111,15 @@ def staged_parts(disk: Path) -> list[str]:
     return [p.name for p in (disk / "artifacts" / ".runhub-staging").rglob("*.part")]
 
 
-BACKEND_STORES = {"sqlite": "sqlite:///{disk}/runhub.db", "mlruns": "{disk}/mlruns"}
-
-
-@pytest.mark.parametrize("backend", list(BACKEND_STORES))
 def test_full_disk_is_reported_reads_go_on_and_writes_recover(
-    backend: str, small_disk: Path, tmp_path: Path
+    backend_on_small_disk: tuple[Path, str], tmp_path: Path
 ) -> None:
+    small_disk, uri = backend_on_small_disk
     port = free_port()
     cmd = [
         sys.executable,
         *("-m", "runhub", "server", "--port", str(port)),
-        *("--backend-store-uri", BACKEND_STORES[backend].format(disk=small_disk)),
+        *("--backend-store-uri", uri),
         *("--artifacts-destination", str(small_disk / "artifacts")),
     ]
     # The log stays off the small disk.
@@ -133,7 +177,12 @@ def test_full_disk_is_reported_reads_go_on_and_writes_recover(
         assert "is full" in log  # the operator is told too
 
 
-def test_fill_leaves_no_space(small_disk: Path) -> None:
+def test_fill_leaves_no_space(tmp_path: Path) -> None:
+    with mounted_tmpfs(tmp_path) as small_disk:
+        check_fill(small_disk)
+
+
+def check_fill(small_disk: Path) -> None:
     filler = fill(small_disk)
     with pytest.raises(OSError) as raised, (small_disk / "more").open("wb", buffering=0) as out:
         out.write(b"x" * 8192)
