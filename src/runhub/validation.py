@@ -29,6 +29,8 @@ MAX_DATASET_PROFILE = 16777215
 MAX_INPUT_TAG_KEY = 255
 MAX_INPUT_TAG_VALUE = 500
 MAX_RUN_NAME_LENGTH = 250
+# Span attribute values longer than this are not kept as searchable attribute rows.
+MAX_SPAN_ATTRIBUTE_TEXT = 250
 INT64_MAX = 2**63 - 1
 MAX_FLOAT = sys.float_info.max
 

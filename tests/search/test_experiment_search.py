@@ -7,7 +7,7 @@ from sqlalchemy import Connection, update
 
 from runhub.entities import ViewType
 from runhub.errors import InvalidParameter
-from runhub.search import build_experiment_search
+from runhub.store.sql.search.experiments import build_experiment_search
 from runhub.store.tables import experiments
 from tests.search.conftest import add_experiment
 

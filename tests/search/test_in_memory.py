@@ -24,10 +24,11 @@ from sqlalchemy import Connection, Engine, create_engine, delete, select
 
 from runhub.entities import Experiment, ExperimentTag, Page, Run, ViewType
 from runhub.errors import InvalidParameter
-from runhub.search import build_experiment_search, build_run_search
-from runhub.search.compile import in_ids, view_condition
 from runhub.search.in_memory import search_experiments_in_memory, search_runs_in_memory
 from runhub.store.sql.run_rows import load_runs
+from runhub.store.sql.search.compile import in_ids, view_condition
+from runhub.store.sql.search.experiments import build_experiment_search
+from runhub.store.sql.search.runs import build_run_search
 from runhub.store.tables import experiment_tags, experiments, metadata, runs
 from tests.search import test_experiment_search as experiment_tables
 from tests.search import test_run_paging as paging_tables

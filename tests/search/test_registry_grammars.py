@@ -8,10 +8,14 @@ from runhub.entities.logged_model import LoggedModelOrder
 from runhub.errors import InvalidParameter
 from runhub.search import parse_filter, parse_order_by
 from runhub.search.ast import Comparison
-from runhub.search.logged_models import LOGGED_MODEL_GRAMMAR, build_logged_model_search
-from runhub.search.registry import build_model_version_search, build_registered_model_search
-from runhub.search.registry_filter import mentions_prompt_tag
+from runhub.search.logged_model_grammar import LOGGED_MODEL_GRAMMAR
 from runhub.search.registry_grammar import MODEL_VERSION_GRAMMAR, REGISTERED_MODEL_GRAMMAR
+from runhub.store.sql.search.logged_models import build_logged_model_search
+from runhub.store.sql.search.registry import (
+    build_model_version_search,
+    build_registered_model_search,
+)
+from runhub.store.sql.search.registry_filter import mentions_prompt_tag
 
 ACCEPTED = [
     (REGISTERED_MODEL_GRAMMAR, "name = 'a'", Comparison("attribute", "name", "=", "a", 0)),

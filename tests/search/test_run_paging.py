@@ -10,7 +10,7 @@ from sqlalchemy import Connection, delete
 
 from runhub.entities import ViewType
 from runhub.errors import InvalidParameter
-from runhub.search import build_run_search
+from runhub.store.sql.search.runs import build_run_search
 from runhub.store.tables import runs
 from tests.search.conftest import add_run
 

@@ -10,7 +10,7 @@ import pytest
 from sqlalchemy import Connection
 
 from runhub.entities import ViewType
-from runhub.search import build_run_search
+from runhub.store.sql.search.runs import build_run_search
 
 ALL = ["r10", "r09", "r08", "r06", "r05", "r03", "r04", "r02", "r01"]
 

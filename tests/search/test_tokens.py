@@ -60,13 +60,11 @@ def test_public_api_is_exported() -> None:
     for name in runhub.search.__all__:
         assert getattr(runhub.search, name) is not None
     assert {
-        "build_run_search",
-        "build_experiment_search",
         "parse_filter",
         "parse_order_by",
         "encode_offset_token",
         "decode_offset_token",
-        "SearchQuery",
         "search_runs_in_memory",
         "search_experiments_in_memory",
+        "search_logged_models_in_memory",
     } <= set(runhub.search.__all__)

@@ -9,7 +9,10 @@ from sqlalchemy.dialects import sqlite
 
 from runhub.errors import InvalidParameter
 from runhub.search import Comparison, parse_filter
-from runhub.search.trace_metric_filter import METRIC_FILTER_GRAMMAR, metric_filter_condition
+from runhub.store.sql.search.trace_metric_filter import (
+    METRIC_FILTER_GRAMMAR,
+    metric_filter_condition,
+)
 
 C = Comparison
 

@@ -9,8 +9,8 @@ from sqlalchemy import create_engine
 from runhub.errors import InvalidParameter
 from runhub.search import Comparison, OrderKey, encode_offset_token, parse_filter, parse_order_by
 from runhub.search.trace_grammar import TRACE_GRAMMAR
-from runhub.search.traces import build_trace_search, trace_filter_condition
 from runhub.store.schema import metadata
+from runhub.store.sql.search.traces import build_trace_search, trace_filter_condition
 
 C = Comparison
 

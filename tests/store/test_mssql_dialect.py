@@ -17,9 +17,9 @@ from sqlalchemy.schema import CreateIndex, CreateTable
 from sqlalchemy.sql import Executable, Select
 
 from runhub.entities import ViewType
-from runhub.search.runs import build_run_search
 from runhub.store.migrate import head_revision, upgrade_script
 from runhub.store.schema import metadata
+from runhub.store.sql.search.runs import build_run_search
 from runhub.store.sql.upsert import MAX_BOUND_PARAMETERS, insert_ignore_rows, upsert
 from runhub.store.tables import metric_points, tags
 

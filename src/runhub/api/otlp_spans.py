@@ -18,7 +18,7 @@ from opentelemetry.proto.common.v1.common_pb2 import AnyValue
 from opentelemetry.proto.trace.v1.trace_pb2 import Span, Status
 
 from runhub.entities.trace import SpanRecord
-from runhub.store.trace_tables import MAX_SPAN_ATTRIBUTE_TEXT
+from runhub.validation import MAX_SPAN_ATTRIBUTE_TEXT
 
 SPAN_TYPE_ATTRIBUTE = "mlflow.spanType"
 INPUTS_ATTRIBUTE = "mlflow.spanInputs"

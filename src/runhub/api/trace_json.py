@@ -7,20 +7,13 @@ names are accepted.
 
 from __future__ import annotations
 
-import datetime as dt
-import re
 from collections.abc import Mapping
 from typing import Any
 
 from runhub.entities.trace import Assessment, AssessmentSource, TraceInfo
 from runhub.errors import InvalidParameter
-from runhub.times import rfc3339
+from runhub.times import duration_ms, format_duration, rfc3339, timestamp_ms
 
-_TIMESTAMP = re.compile(
-    r"^(\d{4})-(\d{2})-(\d{2})[Tt](\d{2}):(\d{2}):(\d{2})(?:\.(\d{1,9}))?([Zz]|[+-]\d{2}:\d{2})$"
-)
-_DURATION = re.compile(r"^(-)?(\d+)(?:\.(\d{1,9}))?s$")
-_EPOCH = dt.datetime(1970, 1, 1, tzinfo=dt.timezone.utc)
 STATES = {0: "STATE_UNSPECIFIED", 1: "OK", 2: "ERROR", 3: "IN_PROGRESS"}
 SOURCE_TYPES = {0: "SOURCE_TYPE_UNSPECIFIED", 1: "HUMAN", 2: "LLM_JUDGE", 3: "CODE"}
 MAX_KEY_LENGTH = 250  # tag, metadata and assessment names
@@ -35,49 +28,9 @@ def get(message: Mapping[str, Any], name: str) -> Any:
     return message.get(head + "".join(p[:1].upper() + p[1:] for p in rest))
 
 
-def timestamp_ms(value: Any, what: str) -> int:
-    """Milliseconds since the epoch of a protobuf Timestamp string (or a number of ms)."""
-    if isinstance(value, int) and not isinstance(value, bool):
-        return value
-    match = _TIMESTAMP.match(value) if isinstance(value, str) else None
-    if match is None:
-        raise InvalidParameter(f"Invalid timestamp {value!r} for '{what}'.")
-    year, month, day, hour, minute, second, fraction, zone = match.groups()
-    try:
-        if zone in ("Z", "z"):
-            tz = dt.timezone.utc
-        else:  # an offset of 24 hours or more is a ValueError too
-            sign = 1 if zone[0] == "+" else -1
-            tz = dt.timezone(sign * dt.timedelta(hours=int(zone[1:3]), minutes=int(zone[4:6])))
-        moment = dt.datetime(
-            int(year), int(month), int(day), int(hour), int(minute), int(second), tzinfo=tz
-        )
-    except ValueError:
-        raise InvalidParameter(f"Invalid timestamp {value!r} for '{what}'.") from None
-    seconds = int((moment - _EPOCH).total_seconds())
-    return seconds * 1000 + int((fraction or "0").ljust(9, "0")[:3])
-
-
 def format_timestamp(ms: int) -> str:
     """A protobuf Timestamp string; a stored time past the years 1 to 9999 shows the nearest."""
     return rfc3339(ms)
-
-
-def duration_ms(value: Any, what: str) -> int:
-    """Milliseconds of a protobuf Duration string such as "1.5s"."""
-    if isinstance(value, int) and not isinstance(value, bool):
-        return value
-    match = _DURATION.match(value) if isinstance(value, str) else None
-    if match is None:
-        raise InvalidParameter(f"Invalid duration {value!r} for '{what}'.")
-    negative, seconds, fraction = match.groups()
-    ms = int(seconds) * 1000 + int((fraction or "0").ljust(9, "0")[:3])
-    return -ms if negative else ms
-
-
-def format_duration(ms: int) -> str:
-    sign, ms = ("-", -ms) if ms < 0 else ("", ms)
-    return f"{sign}{ms // 1000}s" if ms % 1000 == 0 else f"{sign}{ms // 1000}.{ms % 1000:03d}s"
 
 
 def enum_name(value: Any, names: Mapping[int, str], what: str) -> str:

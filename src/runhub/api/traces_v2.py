@@ -9,8 +9,8 @@ from runhub.api.trace_json import check_keys, trace_info_v2_json
 from runhub.api.traces import check_max_results
 from runhub.api.wire import Field
 from runhub.errors import InvalidParameter
-from runhub.store.sql.experiments import now_ms
 from runhub.store.stores import Stores
+from runhub.times import now_ms
 
 STATUSES = {0: "TRACE_STATUS_UNSPECIFIED", 1: "OK", 2: "ERROR", 3: "IN_PROGRESS"}
 KEY_VALUE = (Field("key"), Field("value"))

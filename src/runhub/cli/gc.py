@@ -14,8 +14,8 @@ from runhub.config import (
 from runhub.errors import RunhubError, StartupError
 from runhub.lifecycle.artifact_cleanup import ArtifactCleaner
 from runhub.lifecycle.durations import parse_age
+from runhub.lifecycle.file_gc import plan_file_gc, run_file_gc
 from runhub.lifecycle.gc import GcPlan, GcResult, plan_gc, run_gc
-from runhub.store.file.gc import plan_file_gc, run_file_gc
 from runhub.store.file.layout import file_store_root, open_mlruns_tree
 from runhub.store.migrate import schema_state
 from runhub.store.sql.db import Database

@@ -2,6 +2,7 @@
 
 from runhub.entities.experiment import Experiment, ExperimentTag
 from runhub.entities.lineage import (
+    CONTEXT_TAG,
     Dataset,
     DatasetInput,
     DatasetSummary,
@@ -25,6 +26,7 @@ from runhub.entities.run import (
 )
 
 __all__ = [
+    "CONTEXT_TAG",
     "Dataset",
     "DatasetInput",
     "DatasetSummary",

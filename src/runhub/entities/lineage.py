@@ -4,6 +4,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+# The input tag naming what a dataset was used for ("training", "eval", ...).
+CONTEXT_TAG = "mlflow.data.context"
+
 
 @dataclass(frozen=True)
 class Dataset:

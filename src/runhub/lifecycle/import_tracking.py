@@ -13,6 +13,7 @@ from typing import Any
 from sqlalchemy import select, text
 from sqlalchemy.engine import Connection, Row
 
+from runhub.entities import CONTEXT_TAG
 from runhub.lifecycle.mlflow_sql import MlflowSql, get
 from runhub.store.sql.db import Database
 from runhub.store.tables import (
@@ -32,7 +33,6 @@ from runhub.store.tables import (
 
 RUN_BATCH = 100
 POINT_COLUMNS = ("series_pk", "step", "timestamp", "value", "is_nan")
-CONTEXT_TAG = "mlflow.data.context"
 RUN_NAME_TAG = "mlflow.runName"
 Progress = Callable[[str, int], None]
 

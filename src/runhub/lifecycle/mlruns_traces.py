@@ -15,11 +15,11 @@ from typing import Any
 import orjson
 from sqlalchemy import BigInteger, Boolean, Column, MetaData, String, Table, Text
 
-from runhub.api.trace_json import duration_ms, timestamp_ms
 from runhub.entities.trace import ARTIFACT_LOCATION_TAG
 from runhub.errors import InvalidParameter
 from runhub.lifecycle.trace_spans import json_or_text, local_directory, read_span_file, span_row
 from runhub.store.file.files import read_key_values, read_yaml
+from runhub.times import duration_ms, timestamp_ms
 
 ASSESSMENT_KINDS = ("feedback", "expectation", "issue")
 

@@ -13,7 +13,7 @@ from typing import Any
 import orjson
 
 from runhub.lifecycle.trace_spans import json_or_text
-from runhub.store.trace_tables import MAX_SPAN_ATTRIBUTE_TEXT
+from runhub.validation import MAX_SPAN_ATTRIBUTE_TEXT
 
 REQUEST_ID_ATTRIBUTE = "mlflow.traceRequestId"
 MAX_ATTRIBUTE_KEY = 250

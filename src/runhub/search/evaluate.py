@@ -20,7 +20,7 @@ import re
 from collections.abc import Callable
 
 from runhub.search.ast import And, Comparison, Node, Not, Or, Value
-from runhub.search.matching import pattern_parts
+from runhub.search.patterns import pattern_parts
 
 Leaf = Callable[[Comparison], bool]
 

@@ -16,12 +16,10 @@ from collections.abc import Iterable, Sequence
 
 from runhub.entities import Experiment, Page, Run
 from runhub.entities.logged_model import DatasetFilter, LoggedModel, LoggedModelOrder
-from runhub.search.compile import check_max_results
 from runhub.search.evaluate import evaluate
+from runhub.search.experiment_grammar import DEFAULT_ORDER as EXPERIMENT_ORDER
+from runhub.search.experiment_grammar import EXPERIMENT_GRAMMAR
 from runhub.search.experiment_values import experiment_matches, experiment_sort_terms
-from runhub.search.experiments import DEFAULT_ORDER as EXPERIMENT_ORDER
-from runhub.search.experiments import EXPERIMENT_GRAMMAR
-from runhub.search.keyset import read_keyset
 from runhub.search.logged_model_grammar import (
     has_metric,
     logged_model_fingerprint,
@@ -30,10 +28,11 @@ from runhub.search.logged_model_grammar import (
 )
 from runhub.search.logged_model_values import ModelValues, model_sort_terms
 from runhub.search.memory_order import ordered_page
+from runhub.search.paging import check_max_results, read_keyset
 from runhub.search.parser import parse_filter, parse_order_by
+from runhub.search.run_grammar import DEFAULT_ORDER as RUN_ORDER
 from runhub.search.run_grammar import RUN_GRAMMAR
 from runhub.search.run_values import RunValues, run_sort_terms
-from runhub.search.runs import DEFAULT_ORDER as RUN_ORDER
 from runhub.search.tokens import fingerprint
 
 

@@ -1,11 +1,8 @@
-"""The search_runs grammar and the ``runs`` columns its attributes name."""
+"""The search_runs grammar and its default order."""
 
 from __future__ import annotations
 
-from typing import Any
-
-from sqlalchemy.sql.elements import ColumnElement
-
+from runhub.search.ast import OrderKey
 from runhub.search.grammar import (
     NULL_OPS,
     NUMERIC_FIELD,
@@ -17,7 +14,6 @@ from runhub.search.grammar import (
     Grammar,
     ValueKind,
 )
-from runhub.store.tables import runs
 
 RUN_ATTRIBUTES: dict[str, Field] = {
     "run_id": STRING_FIELD,
@@ -67,14 +63,4 @@ RUN_GRAMMAR = Grammar(
     ),
 )
 
-# Attribute key -> runs column (``created`` is another name for start_time).
-RUN_COLUMNS: dict[str, ColumnElement[Any]] = {
-    "run_id": runs.c.run_id,
-    "run_name": runs.c.name,
-    "status": runs.c.status,
-    "user_id": runs.c.user_id,
-    "artifact_uri": runs.c.artifact_uri,
-    "start_time": runs.c.start_time,
-    "end_time": runs.c.end_time,
-    "created": runs.c.start_time,
-}
+DEFAULT_ORDER = (OrderKey("attribute", "start_time", False), OrderKey("attribute", "run_id"))

@@ -11,15 +11,13 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from runhub.entities import Metric, Run
+from runhub.entities import CONTEXT_TAG, Metric, Run
 from runhub.search.ast import Comparison, OrderKey, Value
 from runhub.search.evaluate import number_matches, string_matches
 from runhub.search.grammar import ValueKind
 from runhub.search.memory_order import MemorySortTerm
 from runhub.search.run_grammar import RUN_ATTRIBUTES
 from runhub.validation import clamp_metric_value
-
-CONTEXT_TAG = "mlflow.data.context"
 
 
 @dataclass(frozen=True)

@@ -26,8 +26,7 @@ from sqlalchemy import (
 )
 
 from runhub.store.tables import Double, Id, cs_string, long_text, metadata
-
-MAX_SPAN_ATTRIBUTE_TEXT = 250
+from runhub.validation import MAX_SPAN_ATTRIBUTE_TEXT
 
 
 def _trace_fk() -> Column[str]:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import time
 from dataclasses import dataclass
 
 from sqlalchemy import delete, func, insert, select, update
@@ -22,6 +21,7 @@ from runhub.security.auth.passwords import (
 )
 from runhub.security.permissions import Level
 from runhub.store.sql.db import Database, inserted_id
+from runhub.times import now_ms
 
 RESOURCE_TYPES = ("experiment", "registered_model")
 MAX_USERNAME_LENGTH = 255
@@ -53,10 +53,6 @@ def check_resource_type(resource_type: str) -> str:
     return resource_type
 
 
-def _now() -> int:
-    return int(time.time() * 1000)
-
-
 def _user(row: object) -> User:
     return User(int(row.id), str(row.username), bool(row.is_admin))  # type: ignore[attr-defined]
 
@@ -86,7 +82,7 @@ class AuthStore:
             "username": username,
             "password_hash": hash_password(password),
             "is_admin": is_admin,
-            "created_time": _now(),
+            "created_time": now_ms(),
         }
         try:
             user_id = self.db.run_write(
@@ -173,7 +169,7 @@ class AuthStore:
             "user_id": user_id,
             "name": name,
             "token_hash": token_digest(token),
-            "created_time": _now(),
+            "created_time": now_ms(),
         }
         self.db.run_write(lambda conn: conn.execute(insert(t.tokens).values(**row)))
         return token

@@ -10,6 +10,11 @@ from typing import Any
 from runhub.entities import Experiment, ExperimentTag, LifecycleStage, Page, ViewType
 from runhub.errors import AlreadyExists, InvalidParameter, NotFound
 from runhub.search.in_memory import search_experiments_in_memory
+from runhub.store.experiment_rules import (
+    DEFAULT_EXPERIMENT_NAME,
+    check_new_experiment,
+    validate_experiment_tag,
+)
 from runhub.store.file.files import META, confine, read_yaml, write_key, write_yaml
 from runhub.store.file.layout import (
     DEFAULT_EXPERIMENT_ID,
@@ -19,8 +24,7 @@ from runhub.store.file.layout import (
     new_experiment_id,
 )
 from runhub.store.file.records import read_experiment
-from runhub.store.new_experiment import check_new_experiment, validate_experiment_tag
-from runhub.store.sql.experiments import DEFAULT_EXPERIMENT_NAME, now_ms
+from runhub.times import now_ms
 from runhub.validation import (
     validate_experiment_name,
     validate_key,

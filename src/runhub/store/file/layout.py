@@ -18,8 +18,9 @@ from urllib.parse import unquote, urlparse
 
 from runhub.entities import ViewType
 from runhub.errors import InvalidParameter, NotFound, StartupError
+from runhub.store.experiment_rules import DEFAULT_EXPERIMENT_ID as DEFAULT_ID
+from runhub.store.experiment_rules import parse_experiment_id
 from runhub.store.file.files import META
-from runhub.store.sql.experiments import parse_experiment_id
 
 try:
     import fcntl
@@ -31,7 +32,7 @@ METRICS, PARAMS, TAGS, ARTIFACTS = "metrics", "params", "tags", "artifacts"
 INPUTS, OUTPUTS, DATASETS = "inputs", "outputs", "datasets"
 # Folders of an experiment that are not runs (a tag file may even be called meta.yaml).
 NOT_RUNS = frozenset({TAGS, DATASETS, "models", "traces"})
-DEFAULT_EXPERIMENT_ID = "0"
+DEFAULT_EXPERIMENT_ID = str(DEFAULT_ID)  # its folder name
 # New experiments get 18-digit random ids, as MLflow's file store gives them.
 _ID_LOW, _ID_SPAN = 10**17, 9 * 10**17
 # At most 255 characters: the longest folder name a file system holds.

@@ -12,17 +12,13 @@ import re
 from collections.abc import Sequence
 from pathlib import Path
 
-from runhub.entities import DatasetInput, DatasetSummary, ModelInput, ModelOutput
+from runhub.entities import CONTEXT_TAG, DatasetInput, DatasetSummary, ModelInput, ModelOutput
 from runhub.errors import InvalidParameter, NotFound
 from runhub.store.file.files import META, write_yaml
 from runhub.store.file.layout import DATASETS, INPUTS, OUTPUTS, MlrunsTree
 from runhub.store.file.records import read_inputs
 from runhub.store.file.runs import active_run_dir
-from runhub.store.sql.lineage import (
-    CONTEXT_TAG,
-    MAX_SEARCH_DATASET_EXPERIMENTS,
-    validate_dataset_input,
-)
+from runhub.store.lineage_rules import MAX_SEARCH_DATASET_EXPERIMENTS, validate_dataset_input
 
 # At most 255 characters: the longest folder name a file system holds.
 _MODEL_ID = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_\-.]{0,254}$")

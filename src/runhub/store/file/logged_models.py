@@ -23,6 +23,7 @@ from runhub.entities.logged_model import (
 )
 from runhub.errors import InvalidParameter, NotFound
 from runhub.search.in_memory import search_logged_models_in_memory
+from runhub.store.experiment_rules import parse_experiment_id
 from runhub.store.file.files import (
     META,
     append_text,
@@ -53,7 +54,7 @@ from runhub.store.logged_model_rules import (
     model_tag_not_found,
     new_model_id,
 )
-from runhub.store.sql.experiments import now_ms, parse_experiment_id
+from runhub.times import now_ms
 from runhub.validation import clamp_metric_value, validate_key, validate_timestamp
 
 

@@ -28,7 +28,7 @@ from runhub.store.file.records import (
     run_info_of,
 )
 from runhub.store.new_run import RUN_NAME_TAG, check_new_run, require_active_experiment
-from runhub.store.sql.experiments import now_ms
+from runhub.times import now_ms
 
 LOCAL_SOURCE_TYPE = 4  # MLflow's SourceType.LOCAL, written for older readers
 

@@ -15,9 +15,9 @@ from sqlalchemy.engine import Connection
 from runhub.entities.trace import Assessment
 from runhub.errors import InvalidParameter, NotFound
 from runhub.store.sql.db import Database
-from runhub.store.sql.experiments import now_ms
 from runhub.store.sql.trace_rows import assessment_from_row, require_trace
 from runhub.store.trace_tables import assessments
+from runhub.times import now_ms
 
 # Fields an update_mask may name, and the Assessment attributes they change.
 UPDATABLE = {

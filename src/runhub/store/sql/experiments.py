@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import time
 from collections import defaultdict
 from collections.abc import Sequence
 
@@ -12,34 +11,21 @@ from sqlalchemy.exc import IntegrityError
 
 from runhub.entities import Experiment, ExperimentTag, LifecycleStage, Page, ViewType
 from runhub.errors import AlreadyExists, InvalidParameter, NotFound
-from runhub.search import build_experiment_search
-from runhub.store.new_experiment import check_new_experiment, validate_experiment_tag
+from runhub.store.experiment_rules import (
+    DEFAULT_EXPERIMENT_ID,
+    DEFAULT_EXPERIMENT_NAME,
+    check_new_experiment,
+    parse_experiment_id,
+    validate_experiment_tag,
+)
 from runhub.store.sql.db import Database, inserted_id
+from runhub.store.sql.search.experiments import build_experiment_search
 from runhub.store.sql.upsert import upsert
 from runhub.store.tables import experiment_tags, experiments
+from runhub.times import now_ms
 from runhub.validation import (
     validate_experiment_name,
 )
-
-DEFAULT_EXPERIMENT_ID = 0
-DEFAULT_EXPERIMENT_NAME = "Default"
-
-
-def now_ms() -> int:
-    return int(time.time() * 1000)
-
-
-def parse_experiment_id(experiment_id: str | int | None) -> int:
-    """The integer id of an experiment id string; unknown shapes are simply not found."""
-    if experiment_id is None or experiment_id == "":
-        raise InvalidParameter("Missing value for required parameter 'experiment_id'.")
-    try:
-        value = int(experiment_id)
-    except (TypeError, ValueError):
-        raise NotFound(f"No Experiment with id={experiment_id} exists") from None
-    if value < 0 or value >= 2**63:
-        raise NotFound(f"No Experiment with id={experiment_id} exists")
-    return value
 
 
 class SqlExperimentStore:

@@ -7,50 +7,14 @@ from collections.abc import Sequence
 from sqlalchemy import select
 from sqlalchemy.engine import Connection
 
-from runhub.entities import DatasetInput, DatasetSummary, ModelInput, ModelOutput
+from runhub.entities import CONTEXT_TAG, DatasetInput, DatasetSummary, ModelInput, ModelOutput
 from runhub.errors import InvalidParameter, NotFound
+from runhub.store.experiment_rules import parse_experiment_id
+from runhub.store.lineage_rules import MAX_SEARCH_DATASET_EXPERIMENTS, validate_dataset_input
 from runhub.store.sql.db import Database, inserted_id
-from runhub.store.sql.experiments import parse_experiment_id
 from runhub.store.sql.run_rows import RunRow, active_run_row, run_row
 from runhub.store.sql.upsert import insert_ignore, upsert
 from runhub.store.tables import dataset_inputs, datasets, input_tags, model_inputs, model_outputs
-from runhub.validation import (
-    MAX_DATASET_DIGEST,
-    MAX_DATASET_NAME,
-    MAX_DATASET_PROFILE,
-    MAX_DATASET_SCHEMA,
-    MAX_DATASET_SOURCE,
-    MAX_INPUT_TAG_KEY,
-    MAX_INPUT_TAG_VALUE,
-    fit_value,
-)
-
-CONTEXT_TAG = "mlflow.data.context"
-MAX_SEARCH_DATASET_EXPERIMENTS = 20
-
-
-def validate_dataset_input(item: DatasetInput) -> None:
-    """Required fields and length limits of a dataset input (every backend checks these)."""
-    d = item.dataset
-    if not d.name:
-        raise InvalidParameter("Missing value for required parameter 'dataset.name'.")
-    if not d.digest:
-        raise InvalidParameter("Missing value for required parameter 'dataset.digest'.")
-    if not d.source_type:
-        raise InvalidParameter("Missing value for required parameter 'dataset.source_type'.")
-    for value, limit, what in (
-        (d.name, MAX_DATASET_NAME, "Dataset name"),
-        (d.digest, MAX_DATASET_DIGEST, "Dataset digest"),
-        (d.source, MAX_DATASET_SOURCE, "Dataset source"),
-        (d.schema or "", MAX_DATASET_SCHEMA, "Dataset schema"),
-        (d.profile or "", MAX_DATASET_PROFILE, "Dataset profile"),
-    ):
-        fit_value(value, limit, what, truncate=False)
-    for tag in item.tags:
-        if not tag.key:
-            raise InvalidParameter("Missing value for required parameter 'tags.key'.")
-        fit_value(tag.key, MAX_INPUT_TAG_KEY, "Input tag key", truncate=False)
-        fit_value(tag.value, MAX_INPUT_TAG_VALUE, "Input tag value", truncate=False)
 
 
 class SqlLineageStore:

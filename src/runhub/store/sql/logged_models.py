@@ -17,7 +17,7 @@ from runhub.entities.logged_model import (
     ModelMetric,
 )
 from runhub.errors import NotFound
-from runhub.search.logged_models import build_logged_model_search
+from runhub.store.experiment_rules import parse_experiment_id
 from runhub.store.logged_model_rules import (
     check_final_status,
     check_model_name,
@@ -34,10 +34,11 @@ from runhub.store.registry_tables import (
     logged_models,
 )
 from runhub.store.sql.db import Database
-from runhub.store.sql.experiments import now_ms, parse_experiment_id
 from runhub.store.sql.logged_model_rows import load_models, model_row
+from runhub.store.sql.search.logged_models import build_logged_model_search
 from runhub.store.sql.upsert import upsert
 from runhub.store.tables import experiments, runs
+from runhub.times import now_ms
 from runhub.validation import clamp_metric_value, validate_key, validate_timestamp
 
 

@@ -15,7 +15,6 @@ from runhub.entities.registry import (
     Stage,
 )
 from runhub.errors import InvalidParameter
-from runhub.search.registry import VERSION_ROW_COLUMNS, build_model_version_search
 from runhub.store.registry_tables import (
     model_version_tags,
     model_versions,
@@ -23,7 +22,6 @@ from runhub.store.registry_tables import (
     registered_models,
 )
 from runhub.store.sql.db import Database
-from runhub.store.sql.experiments import now_ms
 from runhub.store.sql.model_sources import resolve_source
 from runhub.store.sql.registry_checks import canonical_stage, check_description, check_tags
 from runhub.store.sql.registry_rows import (
@@ -32,7 +30,9 @@ from runhub.store.sql.registry_rows import (
     version_children,
     version_row,
 )
+from runhub.store.sql.search.registry import VERSION_ROW_COLUMNS, build_model_version_search
 from runhub.store.sql.upsert import upsert
+from runhub.times import now_ms
 from runhub.validation import fit_value, validate_key
 
 IS_PROMPT_TAG = "mlflow.prompt.is_prompt"

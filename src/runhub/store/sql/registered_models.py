@@ -11,7 +11,6 @@ from sqlalchemy.exc import IntegrityError
 from runhub.entities import Page
 from runhub.entities.registry import ModelVersion, RegisteredModel, RegistryTag
 from runhub.errors import AlreadyExists, InvalidParameter
-from runhub.search.registry import build_registered_model_search
 from runhub.store.registry_tables import (
     model_version_tags,
     model_versions,
@@ -20,7 +19,6 @@ from runhub.store.registry_tables import (
     registered_models,
 )
 from runhub.store.sql.db import Database, inserted_id
-from runhub.store.sql.experiments import now_ms
 from runhub.store.sql.registry_checks import (
     canonical_stage,
     check_description,
@@ -35,7 +33,9 @@ from runhub.store.sql.registry_rows import (
     model_by_name,
     version_row,
 )
+from runhub.store.sql.search.registry import build_registered_model_search
 from runhub.store.sql.upsert import upsert
+from runhub.times import now_ms
 from runhub.validation import validate_key
 
 

@@ -19,17 +19,18 @@ from runhub.entities import (
     ViewType,
 )
 from runhub.errors import NotFound
-from runhub.search import build_run_search
+from runhub.store.experiment_rules import parse_experiment_id
 from runhub.store.new_run import (
     RUN_NAME_TAG,
     check_new_run,
     require_active_experiment,
 )
 from runhub.store.sql.db import Database, inserted_id
-from runhub.store.sql.experiments import now_ms, parse_experiment_id
 from runhub.store.sql.run_rows import active_run_row, load_runs, run_info, run_row
+from runhub.store.sql.search.runs import build_run_search
 from runhub.store.sql.upsert import upsert
 from runhub.store.tables import experiments, runs, tags
+from runhub.times import now_ms
 
 
 class SqlRunStore:

@@ -16,8 +16,8 @@ from runhub.entities.trace import (
     SpanRecord,
     Trace,
 )
+from runhub.store.experiment_rules import parse_experiment_id
 from runhub.store.sql.db import Database
-from runhub.store.sql.experiments import parse_experiment_id
 from runhub.store.sql.trace_rows import CHUNK, infos_by_id
 from runhub.store.sql.traces import experiment_artifact_location, trace_artifact_location
 from runhub.store.sql.upsert import insert_ignore_rows, upsert

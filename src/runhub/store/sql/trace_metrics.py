@@ -18,10 +18,10 @@ from sqlalchemy.sql.elements import ColumnElement
 
 from runhub.entities.trace_metrics import Aggregation, Correlation, DataPoint, MetricQuery
 from runhub.errors import InvalidParameter
-from runhub.search.trace_metric_filter import metric_filter_condition
-from runhub.search.traces import trace_filter_condition
 from runhub.store.sql.db import Database
 from runhub.store.sql.metric_aggregates import Groups, aggregate, merge_counts
+from runhub.store.sql.search.trace_metric_filter import metric_filter_condition
+from runhub.store.sql.search.traces import trace_filter_condition
 from runhub.store.sql.trace_metric_views import VIEWS, Metric, MetricView
 from runhub.store.trace_tables import trace_info
 from runhub.times import utc_datetime

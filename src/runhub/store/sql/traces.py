@@ -17,10 +17,10 @@ from runhub.entities.trace import (
     TraceInfo,
 )
 from runhub.errors import InvalidParameter, NotFound
-from runhub.search.traces import build_trace_search
+from runhub.store.experiment_rules import parse_experiment_id
 from runhub.store.sql.db import Database
-from runhub.store.sql.experiments import parse_experiment_id
 from runhub.store.sql.run_rows import run_row
+from runhub.store.sql.search.traces import build_trace_search
 from runhub.store.sql.trace_rows import infos_by_id, load_trace_infos, require_trace
 from runhub.store.sql.upsert import insert_ignore, upsert
 from runhub.store.tables import experiments

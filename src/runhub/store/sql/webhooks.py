@@ -13,8 +13,8 @@ from runhub.entities.paging import Page
 from runhub.entities.webhooks import Webhook, WebhookChange, WebhookEvent
 from runhub.errors import InvalidParameter, NotFound
 from runhub.store.sql.db import Database
-from runhub.store.sql.experiments import now_ms
 from runhub.store.webhook_tables import webhooks as W
+from runhub.times import now_ms
 from runhub.webhooks.events import decode_events, encode_events
 
 

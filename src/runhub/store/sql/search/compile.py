@@ -9,7 +9,6 @@ from sqlalchemy import and_, exists, false, not_, or_, select, true
 from sqlalchemy.sql.elements import ColumnElement
 
 from runhub.entities import LifecycleStage, ViewType
-from runhub.errors import InvalidParameter
 from runhub.search.ast import And, Comparison, Node, Not, Or
 
 CompileComparison = Callable[[Comparison], ColumnElement[bool]]
@@ -52,10 +51,3 @@ def view_condition(lifecycle_stage: ColumnElement[Any], view_type: ViewType) -> 
     if view_type == ViewType.DELETED_ONLY:
         return lifecycle_stage == LifecycleStage.DELETED
     return true()
-
-
-def check_max_results(max_results: int) -> None:
-    if max_results < 1:
-        raise InvalidParameter(
-            f"Invalid value {max_results} for parameter 'max_results': must be a positive integer"
-        )

@@ -1,4 +1,4 @@
-"""search_experiments: the experiment grammar, its SQL over ``experiments``, and paging."""
+"""search_experiments: the experiment grammar compiled to SQL over ``experiments``, and paging."""
 
 from __future__ import annotations
 
@@ -9,50 +9,20 @@ from sqlalchemy.sql.elements import ColumnElement
 
 from runhub.entities import ViewType
 from runhub.search.ast import Comparison, OrderKey
-from runhub.search.compile import any_row, check_max_results, compile_filter, view_condition
-from runhub.search.grammar import (
-    NULL_OPS,
-    NUMERIC_FIELD,
-    STRING_FIELD,
-    STRING_OPS,
-    Entity,
-    Field,
-    Grammar,
-    ValueKind,
+from runhub.search.experiment_grammar import (
+    DEFAULT_ORDER,
+    EXPERIMENT_ATTRIBUTES,
+    EXPERIMENT_GRAMMAR,
 )
-from runhub.search.keyset import SearchQuery, SortTerm, after_clause, order_clauses, read_keyset
-from runhub.search.matching import numeric_condition, string_condition
+from runhub.search.grammar import ValueKind
+from runhub.search.paging import check_max_results, read_keyset
 from runhub.search.parser import parse_filter, parse_order_by
 from runhub.search.tokens import fingerprint
 from runhub.security.visibility import visible
+from runhub.store.sql.search.compile import any_row, compile_filter, view_condition
+from runhub.store.sql.search.keyset import SearchQuery, SortTerm, after_clause, order_clauses
+from runhub.store.sql.search.matching import numeric_condition, string_condition
 from runhub.store.tables import experiment_tags, experiments
-
-EXPERIMENT_ATTRIBUTES: dict[str, Field] = {
-    "name": STRING_FIELD,
-    "experiment_id": STRING_FIELD,  # a string on the wire, an integer in the table
-    "creation_time": NUMERIC_FIELD,
-    "last_update_time": NUMERIC_FIELD,
-}
-
-EXPERIMENT_GRAMMAR = Grammar(
-    name="experiments",
-    bare="attribute",
-    entities=(
-        Entity(
-            "attribute",
-            "attribute",
-            ("attributes", "attribute", "attr"),
-            fields=EXPERIMENT_ATTRIBUTES,
-        ),
-        Entity(
-            "tag",
-            "tag",
-            ("tags", "tag"),
-            any_key=Field(ValueKind.STRING, STRING_OPS | NULL_OPS),
-            sortable=False,
-        ),
-    ),
-)
 
 EXPERIMENT_COLUMNS: dict[str, ColumnElement[Any]] = {
     "name": experiments.c.name,
@@ -60,11 +30,6 @@ EXPERIMENT_COLUMNS: dict[str, ColumnElement[Any]] = {
     "creation_time": experiments.c.creation_time,
     "last_update_time": experiments.c.last_update_time,
 }
-
-DEFAULT_ORDER = (
-    OrderKey("attribute", "creation_time", False),
-    OrderKey("attribute", "experiment_id"),
-)
 
 
 def build_experiment_search(

@@ -1,4 +1,4 @@
-"""Keyset pagination: total orders, "rows after this one" predicates, and the page result.
+"""Keyset pagination in SQL: total orders, "rows after this one" predicates, the page result.
 
 A search orders rows by a list of ``SortTerm``s whose last term is unique (the row id), so the
 order is total. A page token stores the last row's value of every term; the next page is the
@@ -13,7 +13,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
-from typing import Any, Protocol
+from typing import Any
 
 from sqlalchemy import and_, case, false, or_
 from sqlalchemy.engine import Row
@@ -21,23 +21,7 @@ from sqlalchemy.sql import Select
 from sqlalchemy.sql.elements import ColumnElement
 
 from runhub.search.grammar import ValueKind
-from runhub.search.tokens import (
-    Keyset,
-    Scalar,
-    decode_keyset_token,
-    encode_keyset_token,
-    invalid_token,
-)
-
-
-class SortShape(Protocol):
-    """What a page token's sort values are checked against: one per term of the order."""
-
-    @property
-    def kind(self) -> ValueKind: ...
-
-    @property
-    def nullable(self) -> bool: ...
+from runhub.search.tokens import Keyset, Scalar, encode_keyset_token
 
 
 @dataclass(frozen=True)
@@ -93,35 +77,6 @@ def _compare(
     if term.nullable:
         return or_(column.is_(None), beyond), column == value, or_(column.is_(None), reach)
     return beyond, column == value, reach
-
-
-def check_keyset(token: str, keyset: Keyset, terms: Sequence[SortShape], query: str) -> None:
-    """Raise InvalidParameter unless ``keyset`` fits a search over ``terms`` with hash ``query``."""
-    if keyset.query != query:
-        raise invalid_token(
-            token,
-            "it was issued for a different search (filter, order_by, "
-            "experiments or view type changed)",
-        )
-    if len(keyset.after) != len(terms):
-        raise invalid_token(token, "it does not match the sort order")
-    for term, value in zip(terms, keyset.after, strict=True):
-        if value is None:
-            fits = term.nullable
-        elif term.kind is ValueKind.NUMBER:
-            fits = isinstance(value, (int, float))
-        else:
-            fits = isinstance(value, str)
-        if not fits:
-            raise invalid_token(token, "its sort values do not match the sort order")
-
-
-def read_keyset(token: str | None, terms: Sequence[SortShape], query: str) -> Keyset | None:
-    """The validated keyset of ``token`` (None for the first page); raises InvalidParameter."""
-    keyset = decode_keyset_token(token)
-    if keyset is not None and token is not None:
-        check_keyset(token, keyset, terms, query)
-    return keyset
 
 
 @dataclass(frozen=True)

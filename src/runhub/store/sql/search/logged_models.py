@@ -17,9 +17,7 @@ from sqlalchemy.sql.elements import ColumnElement
 from runhub.entities import LifecycleStage
 from runhub.entities.logged_model import DatasetFilter, LoggedModelOrder
 from runhub.search.ast import Comparison
-from runhub.search.compile import any_row, check_max_results, compile_filter, in_ids
 from runhub.search.grammar import ValueKind
-from runhub.search.keyset import SearchQuery, SortTerm, after_clause, order_clauses, read_keyset
 from runhub.search.logged_model_grammar import (
     LOGGED_MODEL_GRAMMAR,
     MODEL_ATTRIBUTES,
@@ -31,13 +29,16 @@ from runhub.search.logged_model_grammar import (
     logged_model_order,
     parse_logged_model_filter,
 )
-from runhub.search.matching import numeric_condition, string_condition
+from runhub.search.paging import check_max_results, read_keyset
 from runhub.store.registry_tables import (
     logged_model_metrics,
     logged_model_params,
     logged_model_tags,
     logged_models,
 )
+from runhub.store.sql.search.compile import any_row, compile_filter, in_ids
+from runhub.store.sql.search.keyset import SearchQuery, SortTerm, after_clause, order_clauses
+from runhub.store.sql.search.matching import numeric_condition, string_condition
 
 __all__ = ["LOGGED_MODEL_GRAMMAR", "build_logged_model_search"]
 

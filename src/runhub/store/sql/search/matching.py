@@ -19,8 +19,8 @@ from sqlalchemy.sql.elements import ColumnElement
 from sqlalchemy.sql.functions import FunctionElement
 
 from runhub.errors import InvalidParameter
-
-_ESCAPE = "\\"
+from runhub.search.patterns import ESCAPE as _ESCAPE
+from runhub.search.patterns import pattern_parts
 
 
 class case_sensitive(FunctionElement[str]):
@@ -102,24 +102,6 @@ def numeric_condition(column: ColumnElement[Any], op: str, value: Any) -> Column
         raise InvalidParameter(f"Invalid comparator '{op}' for a number")
     result: ColumnElement[bool] = operators[op](value)
     return result
-
-
-def pattern_parts(pattern: str) -> list[str]:
-    """A LIKE pattern as items: ``"%"``, ``"_"`` or a one-character literal prefixed by ``\\``."""
-    parts: list[str] = []
-    i = 0
-    while i < len(pattern):
-        ch = pattern[i]
-        if ch == _ESCAPE and i + 1 < len(pattern):
-            parts.append(_ESCAPE + pattern[i + 1])
-            i += 2
-        elif ch in "%_":
-            parts.append(ch)
-            i += 1
-        else:
-            parts.append(_ESCAPE + ch)
-            i += 1
-    return parts
 
 
 def _like_pattern(parts: Sequence[str]) -> str:

@@ -8,17 +8,9 @@ from sqlalchemy import select
 from sqlalchemy.sql.elements import ColumnElement
 
 from runhub.search.ast import OrderKey
-from runhub.search.compile import check_max_results, compile_filter
 from runhub.search.grammar import ValueKind
-from runhub.search.keyset import SearchQuery, SortTerm, after_clause, order_clauses, read_keyset
+from runhub.search.paging import check_max_results, read_keyset
 from runhub.search.parser import parse_filter, parse_order_by
-from runhub.search.registry_filter import (
-    VERSION_COLUMNS,
-    is_prompt,
-    mentions_prompt_tag,
-    model_version_condition,
-    registered_model_condition,
-)
 from runhub.search.registry_grammar import MODEL_VERSION_GRAMMAR, REGISTERED_MODEL_GRAMMAR
 from runhub.search.tokens import fingerprint
 from runhub.security.visibility import visible
@@ -27,6 +19,15 @@ from runhub.store.registry_tables import (
     model_versions,
     registered_model_tags,
     registered_models,
+)
+from runhub.store.sql.search.compile import compile_filter
+from runhub.store.sql.search.keyset import SearchQuery, SortTerm, after_clause, order_clauses
+from runhub.store.sql.search.registry_filter import (
+    VERSION_COLUMNS,
+    is_prompt,
+    mentions_prompt_tag,
+    model_version_condition,
+    registered_model_condition,
 )
 
 _RM_COLUMNS = {

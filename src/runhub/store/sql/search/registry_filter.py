@@ -14,14 +14,14 @@ from sqlalchemy import Table
 from sqlalchemy.sql.elements import ColumnElement
 
 from runhub.search.ast import And, Comparison, Node, Not, Or
-from runhub.search.compile import any_row
-from runhub.search.matching import numeric_condition, string_condition
 from runhub.store.registry_tables import (
     model_version_tags,
     model_versions,
     registered_model_tags,
     registered_models,
 )
+from runhub.store.sql.search.compile import any_row
+from runhub.store.sql.search.matching import numeric_condition, string_condition
 
 IS_PROMPT_TAG = "mlflow.prompt.is_prompt"
 

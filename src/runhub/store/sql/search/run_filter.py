@@ -13,10 +13,11 @@ from sqlalchemy import false, or_, true
 from sqlalchemy.sql.elements import ColumnElement
 
 from runhub.search.ast import Comparison
-from runhub.search.compile import any_row
 from runhub.search.grammar import ValueKind
-from runhub.search.matching import numeric_condition, string_condition
-from runhub.search.run_grammar import RUN_ATTRIBUTES, RUN_COLUMNS
+from runhub.search.run_grammar import RUN_ATTRIBUTES
+from runhub.store.sql.search.compile import any_row
+from runhub.store.sql.search.matching import numeric_condition, string_condition
+from runhub.store.sql.search.run_columns import RUN_COLUMNS
 from runhub.store.tables import dataset_inputs, datasets, metric_series, params, runs, tags
 
 

@@ -27,11 +27,12 @@ from sqlalchemy.sql.elements import ColumnElement
 from sqlalchemy.sql.selectable import FromClause
 
 from runhub.search.ast import OrderKey
-from runhub.search.compile import in_ids
 from runhub.search.grammar import ValueKind
-from runhub.search.keyset import SortTerm, after_clause, order_clauses
-from runhub.search.run_grammar import RUN_ATTRIBUTES, RUN_COLUMNS
+from runhub.search.run_grammar import RUN_ATTRIBUTES
 from runhub.search.tokens import Scalar
+from runhub.store.sql.search.compile import in_ids
+from runhub.store.sql.search.keyset import SortTerm, after_clause, order_clauses
+from runhub.store.sql.search.run_columns import RUN_COLUMNS
 from runhub.store.tables import metric_series, params, runs, tags
 
 

@@ -3,18 +3,16 @@
 from __future__ import annotations
 
 from runhub.entities import ViewType
-from runhub.search.ast import OrderKey
-from runhub.search.compile import check_max_results, compile_filter, in_ids, view_condition
-from runhub.search.keyset import SearchQuery, read_keyset
+from runhub.search.paging import check_max_results, read_keyset
 from runhub.search.parser import parse_filter, parse_order_by
-from runhub.search.run_filter import run_condition
-from runhub.search.run_grammar import RUN_GRAMMAR
-from runhub.search.run_order import page_statement, sort_terms
+from runhub.search.run_grammar import DEFAULT_ORDER, RUN_GRAMMAR
 from runhub.search.tokens import fingerprint
 from runhub.security.visibility import visible
+from runhub.store.sql.search.compile import compile_filter, in_ids, view_condition
+from runhub.store.sql.search.keyset import SearchQuery
+from runhub.store.sql.search.run_filter import run_condition
+from runhub.store.sql.search.run_order import page_statement, sort_terms
 from runhub.store.tables import runs
-
-DEFAULT_ORDER = (OrderKey("attribute", "start_time", False), OrderKey("attribute", "run_id"))
 
 
 def build_run_search(

@@ -15,8 +15,8 @@ from sqlalchemy.sql.elements import ColumnElement
 from runhub.entities.trace import LINKED_PROMPTS_TAG, SOURCE_RUN_METADATA, TRACE_NAME_TAG
 from runhub.errors import InvalidParameter
 from runhub.search.ast import Comparison
-from runhub.search.compile import any_row
-from runhub.search.matching import numeric_condition, string_condition
+from runhub.store.sql.search.compile import any_row
+from runhub.store.sql.search.matching import numeric_condition, string_condition
 from runhub.store.trace_tables import (
     assessments,
     span_attributes,

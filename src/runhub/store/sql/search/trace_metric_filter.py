@@ -17,12 +17,12 @@ from sqlalchemy.sql.elements import ColumnElement
 
 from runhub.errors import InvalidParameter
 from runhub.search.ast import Comparison
-from runhub.search.compile import compile_filter
 from runhub.search.grammar import STRING_FIELD, Entity, Grammar
-from runhub.search.matching import string_condition
 from runhub.search.parser import parse_filter
-from runhub.search.trace_filter import trace_condition
 from runhub.search.trace_grammar import TRACE_GRAMMAR
+from runhub.store.sql.search.compile import compile_filter
+from runhub.store.sql.search.matching import string_condition
+from runhub.store.sql.search.trace_filter import trace_condition
 from runhub.store.trace_tables import assessments, spans
 
 SPAN_FIELDS: dict[str, ColumnElement[Any]] = {

@@ -18,11 +18,12 @@ from sqlalchemy.sql.elements import ColumnElement
 from runhub.entities.trace import SOURCE_RUN_METADATA, TRACE_NAME_TAG
 from runhub.errors import InvalidParameter
 from runhub.search.ast import OrderKey
-from runhub.search.compile import check_max_results, compile_filter, in_ids
+from runhub.search.paging import check_max_results
 from runhub.search.parser import parse_filter, parse_order_by
 from runhub.search.tokens import decode_offset_token, encode_offset_token
-from runhub.search.trace_filter import end_time, trace_condition
 from runhub.search.trace_grammar import TRACE_GRAMMAR
+from runhub.store.sql.search.compile import compile_filter, in_ids
+from runhub.store.sql.search.trace_filter import end_time, trace_condition
 from runhub.store.trace_tables import trace_info, trace_metadata, trace_tags
 
 DEFAULT_ORDER = (OrderKey("attribute", "timestamp_ms", False),)

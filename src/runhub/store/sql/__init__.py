@@ -1,0 +1,1 @@
+"""The stores on a SQL database (SQLite, PostgreSQL, MySQL/MariaDB): one module per area."""
