@@ -188,3 +188,55 @@ def check_fill(small_disk: Path) -> None:
         out.write(b"x" * 8192)
     assert raised.value.errno == errno.ENOSPC
     filler.unlink()
+
+
+CLIENT_SCRIPT = """
+import sys, time
+from mlflow.entities import Metric
+from mlflow.exceptions import MlflowException
+from mlflow.tracking import MlflowClient
+
+client = MlflowClient(sys.argv[1])
+run_id = client.create_run("0").info.run_id
+filler = open(sys.argv[2], "wb", buffering=0)
+try:
+    while filler.write(b"x" * 65536):
+        pass
+except OSError:
+    pass
+for step in range(0, 100_000, 500):
+    metrics = [Metric("m", 1.0, 1, step + i) for i in range(500)]
+    started = time.monotonic()
+    try:
+        client.log_batch(run_id, metrics=metrics)
+    except MlflowException as exc:
+        print(f"{time.monotonic() - started:.1f}", exc.error_code, exc.message, sep="|")
+        break
+"""
+
+
+@pytest.mark.compat
+def test_the_stock_client_reports_a_full_disk_at_once(tmp_path: Path) -> None:
+    """The client retries 503s for minutes (hiding the message); a 507 it raises at once."""
+    disk = tmp_path / "disk"
+    disk.mkdir()
+    port = free_port()
+    cmd = [
+        sys.executable,
+        *("-m", "runhub", "server", "--port", str(port)),
+        *("--backend-store-uri", f"sqlite:///{disk}/runhub.db"),
+        *("--artifacts-destination", str(disk / "artifacts")),
+    ]
+    env = {k: v for k, v in os.environ.items() if not k.startswith("MLFLOW_HTTP_REQUEST")}
+    with mounted_tmpfs(disk), live_process(cmd, tmp_path, port, "/health") as server:
+        client = subprocess.run(
+            [sys.executable, "-c", CLIENT_SCRIPT, server.url, str(disk / "filler")],
+            capture_output=True,
+            text=True,
+            timeout=120,
+            env={**env, "MLFLOW_DISABLE_TELEMETRY": "true", "DO_NOT_TRACK": "true"},
+        )
+    seconds, code, message = client.stdout.strip().split("|", 2)
+    assert code == "RESOURCE_EXHAUSTED", client.stderr[-2000:]
+    assert "The backend store is full" in message
+    assert float(seconds) < 5, "the client retried"
