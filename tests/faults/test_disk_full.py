@@ -17,6 +17,7 @@ import uuid
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
+from typing import Any
 
 import pytest
 import requests
@@ -107,6 +108,23 @@ def upload(session: requests.Session, base: str, path: str, size: int) -> reques
     )
 
 
+def start_multipart(
+    session: requests.Session, base: str, data: bytes
+) -> tuple[str, dict[str, Any]]:
+    """A local multipart upload of ``data`` in one part; the URL and body that complete it."""
+    created = session.post(
+        f"{base}/api/2.0/mlflow-artifacts/mpu/create/1",
+        json={"path": "multi.bin", "num_parts": 1},
+    )
+    assert created.status_code == 200, created.text
+    upload_id = created.json()["upload_id"]
+    part = session.put(created.json()["credentials"][0]["url"], data=data)
+    assert part.status_code == 200, part.text
+    parts = [{"part_number": 1, "etag": part.headers["ETag"]}]
+    body = {"path": "multi.bin", "upload_id": upload_id, "parts": parts}
+    return f"{base}/api/2.0/mlflow-artifacts/mpu/complete/1", body
+
+
 def staged_parts(disk: Path) -> list[str]:
     return [p.name for p in (disk / "artifacts" / ".runhub-staging").rglob("*.part")]
 
@@ -129,6 +147,7 @@ def test_full_disk_is_reported_reads_go_on_and_writes_recover(
         run_id = create_run(base)
         assert session.post(api(base, "runs/log-batch"), json=batch_body(run_id, "m", 0)).ok
         assert upload(session, base, "1/kept.bin", 1000).status_code == 200
+        multipart = start_multipart(session, base, os.urandom(2 << 20))
         filler = fill(small_disk)
 
         # The backend store: batches until they no longer fit (SQLite's WAL and the last page of
@@ -152,6 +171,9 @@ def test_full_disk_is_reported_reads_go_on_and_writes_recover(
             assert answer.status_code == 507, answer.text
             assert answer.json()["error_code"] == "RESOURCE_EXHAUSTED"
             assert "artifact store is full" in answer.json()["message"]
+        # Joining the parts needs room for the whole file.
+        answer = session.post(multipart[0], json=multipart[1])
+        assert answer.status_code == 507 and "artifact store" in answer.json()["message"]
         assert staged_parts(small_disk) == []
 
         # Reads are served.
@@ -168,6 +190,8 @@ def test_full_disk_is_reported_reads_go_on_and_writes_recover(
         answer = session.post(api(base, "runs/log-batch"), json=batch_body(run_id, "m", step))
         assert answer.status_code == 200, answer.text
         assert upload(session, base, "1/after.bin", 3 << 20).status_code == 200
+        # The multipart upload's parts were kept: completing it again works.
+        assert session.post(multipart[0], json=multipart[1]).status_code == 200
         history = session.get(
             api(base, "metrics/get-history"), params={"run_id": run_id, "metric_key": "m"}
         )

@@ -93,10 +93,15 @@ class LocalWriter:
         self._size += len(data)
 
     def commit(self) -> str:
+        """Move the file into place; on any failure (a full disk too) nothing is left behind."""
         assert self._file is not None
-        with out_of_space_is_storage_full(ARTIFACT_STORE):
-            self._flush_and_close()
-            self._move_into_place()
+        try:
+            with out_of_space_is_storage_full(ARTIFACT_STORE):
+                self._flush_and_close()
+                self._move_into_place()
+        except BaseException:
+            self.abort()
+            raise
         return f"{self._crc:08x}-{self._size}" if self.checksum else ""
 
     def _flush_and_close(self) -> None:
@@ -112,12 +117,10 @@ class LocalWriter:
             created = _make_dirs(self.target.parent)
             os.replace(self.temp, self.target)
         except (NotADirectoryError, FileExistsError):
-            self.temp.unlink(missing_ok=True)
             raise InvalidParameter(
                 "Invalid path: a parent of the artifact is an existing file."
             ) from None
         except IsADirectoryError:
-            self.temp.unlink(missing_ok=True)
             raise InvalidParameter(
                 "Invalid path: the artifact path is an existing directory."
             ) from None
