@@ -14,7 +14,7 @@ import time
 import urllib.request
 import zipfile
 from collections.abc import Iterator
-from dataclasses import dataclass
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
@@ -26,18 +26,8 @@ ROOT = Path(__file__).resolve().parents[2]
 UI_DIST = ROOT / "src" / "runhub" / "ui" / "dist"
 STARTUP_TIMEOUT_S = 60
 
-# One worker builds the wheel once for the whole module.
-pytestmark = pytest.mark.xdist_group("wheel")
 
-
-@dataclass(frozen=True)
-class Built:
-    wheel: Path
-    # Other work may be committed while the build runs: either commit is the right one.
-    commits: tuple[str, ...]
-
-
-def build(source: Path, out: Path, *args: str, env: dict[str, str] | None = None) -> str:
+def build(source: Path, out: Path, *args: str) -> str:
     """Run ``python -m build`` on ``source`` into ``out``; returns its output, raises on failure."""
     done = subprocess.run(
         [sys.executable, "-m", "build", "--outdir", str(out), *args, str(source)],
@@ -45,26 +35,25 @@ def build(source: Path, out: Path, *args: str, env: dict[str, str] | None = None
         text=True,
         timeout=300,
         check=False,
-        env=env,
     )
     if done.returncode != 0:
         raise AssertionError(f"python -m build failed:\n{done.stdout[-3000:]}{done.stderr}")
     return done.stdout
 
 
-@pytest.fixture(scope="module")
-def built(tmp_path_factory: pytest.TempPathFactory) -> Built:
+def build_from_checkout(out: Path) -> tuple[Path, tuple[str, ...]]:
+    """The wheel ``make dist`` makes (the sdist, then the wheel from the unpacked sdist, where
+    there is no .git), and the commits it may name: other work may be committed meanwhile."""
     assert (UI_DIST / "index.html").is_file(), "build the web UI first: make ui"
-    out = tmp_path_factory.mktemp("dist")
     before = git_commit(ROOT)
-    build(ROOT, out)  # the sdist, then the wheel from the unpacked sdist (no .git there)
+    build(ROOT, out)
     after = git_commit(ROOT)
     assert before is not None and after is not None
-    return Built(next(out.glob("runhub-*.whl")), (before, after))
+    return next(out.glob("runhub-*.whl")), (before, after)
 
 
-def test_wheel_carries_every_ui_file_and_the_commit(built: Built) -> None:
-    with zipfile.ZipFile(built.wheel) as wheel:
+def assert_carries_every_ui_file_and_the_commit(wheel_path: Path, commits: tuple[str, ...]) -> None:
+    with zipfile.ZipFile(wheel_path) as wheel:
         names = set(wheel.namelist())
         build_info = wheel.read("runhub/_build_info.py").decode()
     ui_files = {
@@ -74,7 +63,25 @@ def test_wheel_carries_every_ui_file_and_the_commit(built: Built) -> None:
     }
     assert "runhub/ui/dist/index.html" in ui_files
     assert ui_files <= names, sorted(ui_files - names)
-    assert any(f'COMMIT = "{commit}"' in build_info for commit in built.commits), build_info
+    assert any(f'COMMIT = "{commit}"' in build_info for commit in commits), build_info
+
+
+def install_in_new_venv(wheel_path: Path, venv: Path) -> Path:
+    """A fresh virtualenv with the wheel and its dependencies; returns its bin directory."""
+    subprocess.run([sys.executable, "-m", "venv", str(venv)], check=True, timeout=120)
+    bin_dir = venv / "bin"
+    install = [str(bin_dir / "python"), "-m", "pip", "install", "-q", str(wheel_path)]
+    done = subprocess.run(install, capture_output=True, text=True, timeout=600, check=False)
+    assert done.returncode == 0, done.stdout + done.stderr
+    return bin_dir
+
+
+def clean_env(bin_dir: Path) -> dict[str, str]:
+    # Only the virtualenv on PATH: no node, no npm, and nothing from this checkout.
+    env = {k: v for k, v in os.environ.items() if k not in ("PYTHONPATH", "VIRTUAL_ENV")}
+    env["PATH"] = str(bin_dir)
+    assert shutil.which("node", path=env["PATH"]) is None
+    return env
 
 
 def free_port() -> int:
@@ -88,71 +95,76 @@ def get(url: str) -> tuple[int, str, str]:
         return response.status, response.headers["content-type"], response.read().decode()
 
 
-@pytest.fixture(scope="module")
-def installed(built: Built, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
-    """A fresh virtualenv with the wheel and its dependencies installed; yields its bin dir."""
-    venv = tmp_path_factory.mktemp("venv")
-    subprocess.run([sys.executable, "-m", "venv", str(venv)], check=True, timeout=120)
-    bin_dir = venv / "bin"
-    install = [str(bin_dir / "python"), "-m", "pip", "install", "-q", str(built.wheel)]
-    done = subprocess.run(install, capture_output=True, text=True, timeout=600, check=False)
-    assert done.returncode == 0, done.stdout + done.stderr
-    yield bin_dir
-    shutil.rmtree(venv, ignore_errors=True)
-
-
-def clean_env(bin_dir: Path) -> dict[str, str]:
-    # Only the virtualenv on PATH: no node, no npm, and nothing from this checkout.
-    env = {k: v for k, v in os.environ.items() if k not in ("PYTHONPATH", "VIRTUAL_ENV")}
-    env["PATH"] = str(bin_dir)
-    assert shutil.which("node", path=env["PATH"]) is None
-    return env
-
-
-def test_installed_wheel_reports_version_and_commit(built: Built, installed: Path) -> None:
-    done = subprocess.run(
-        [str(installed / "runhub"), "--version"],
-        capture_output=True,
-        text=True,
-        timeout=60,
-        check=True,
-        env=clean_env(installed),
-    )
-    assert __version__ in done.stdout
-    assert any(f"(commit {commit})" in done.stdout for commit in built.commits), done.stdout
-
-
-def test_installed_wheel_serves_the_ui_without_node(installed: Path, tmp_path: Path) -> None:
+@contextmanager
+def running_server(bin_dir: Path, tmp: Path) -> Iterator[str]:
+    """``runhub server`` from the virtualenv on a free loopback port; yields its URL."""
     port = free_port()
-    base = f"http://127.0.0.1:{port}"
     command = [
-        str(installed / "runhub"),
+        str(bin_dir / "runhub"),
         "server",
         "--host",
         "127.0.0.1",
         "--port",
         str(port),
         "--backend-store-uri",
-        f"sqlite:///{tmp_path / 'runhub.db'}",
+        f"sqlite:///{tmp / 'runhub.db'}",
         "--artifacts-destination",
-        str(tmp_path / "artifacts"),
+        str(tmp / "artifacts"),
     ]
-    log = (tmp_path / "server.log").open("w")
-    process = subprocess.Popen(
-        command, cwd=tmp_path, env=clean_env(installed), stdout=log, stderr=subprocess.STDOUT
-    )
-    try:
-        deadline = time.monotonic() + STARTUP_TIMEOUT_S
-        while True:
-            assert process.poll() is None, (tmp_path / "server.log").read_text()
+    log_path = tmp / "server.log"
+    with log_path.open("w") as log:
+        process = subprocess.Popen(
+            command, cwd=tmp, env=clean_env(bin_dir), stdout=log, stderr=subprocess.STDOUT
+        )
+        try:
+            deadline = time.monotonic() + STARTUP_TIMEOUT_S
+            while True:
+                assert process.poll() is None, log_path.read_text()
+                try:
+                    if get(f"http://127.0.0.1:{port}/health")[0] == 200:
+                        break
+                except OSError:
+                    pass
+                assert time.monotonic() < deadline, log_path.read_text()
+                time.sleep(0.2)
+            yield f"http://127.0.0.1:{port}"
+        finally:
+            process.terminate()
             try:
-                if get(f"{base}/health")[0] == 200:
-                    break
-            except OSError:
-                pass
-            assert time.monotonic() < deadline, (tmp_path / "server.log").read_text()
-            time.sleep(0.2)
+                process.wait(timeout=15)
+            except subprocess.TimeoutExpired:
+                process.kill()
+                process.wait()
 
+
+@pytest.fixture
+def venv_dir(tmp_path: Path) -> Iterator[Path]:
+    path = tmp_path / "venv"
+    yield path
+    shutil.rmtree(path, ignore_errors=True)  # a few hundred megabytes
+
+
+# One test, not several sharing fixtures: the steps depend on each other, and the build and
+# the install (about a minute together) must run once even when tests are spread over workers.
+def test_wheel_carries_the_ui_and_serves_it_from_a_clean_venv_without_node(
+    tmp_path: Path, venv_dir: Path
+) -> None:
+    wheel_path, commits = build_from_checkout(tmp_path / "dist")
+    assert_carries_every_ui_file_and_the_commit(wheel_path, commits)
+    bin_dir = install_in_new_venv(wheel_path, venv_dir)
+
+    version = subprocess.run(
+        [str(bin_dir / "runhub"), "--version"],
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=True,
+        env=clean_env(bin_dir),
+    ).stdout
+    assert __version__ in version
+    assert any(f"(commit {commit})" in version for commit in commits), version
+
+    with running_server(bin_dir, tmp_path) as base:
         status, content_type, page = get(f"{base}/")
         assert status == 200 and content_type.startswith("text/html")
         assert '<div id="root">' in page
@@ -160,14 +172,6 @@ def test_installed_wheel_serves_the_ui_without_node(installed: Path, tmp_path: P
         assert any(a.endswith(".js") for a in assets), page
         for asset in assets:
             assert get(f"{base}/{asset}")[0] == 200, asset
-    finally:
-        process.terminate()
-        try:
-            process.wait(timeout=15)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait()
-        log.close()
 
 
 def test_building_without_the_ui_fails_loudly(tmp_path: Path) -> None:
