@@ -218,18 +218,20 @@ def _check(response: requests.Response, path: str) -> str | None:
     if response.headers.get("connection", "").lower() == "close":
         return f"{status} closed the keep-alive connection"
     error_code = None
-    if status >= 400 and path.startswith(("/api/", "/ajax-api/")):
+    if status >= 400:
         try:
             body = response.json()
         except ValueError:
-            return f"{status} error body is not JSON: {response.text[:200]!r}"
-        if not (
+            body = None
+        well_formed = (
             isinstance(body, dict)
             and isinstance(body.get("error_code"), str)
             and isinstance(body.get("message"), str)
-        ):
+        )
+        if well_formed:
+            error_code = body["error_code"]
+        elif path.startswith(("/api/", "/ajax-api/")):
             return f"{status} error body breaks the MLflow shape: {response.text[:200]!r}"
-        error_code = body["error_code"]
     if status >= 500 and (status, error_code) not in DELIBERATE_5XX:
         return f"{status}: {response.text[:300]!r}"
     return None

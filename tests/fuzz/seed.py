@@ -49,6 +49,30 @@ def seed(base: str, session: requests.Session) -> dict[str, Any]:
         base + f"/api/2.0/mlflow-artifacts/artifacts/{exp_id}/{run_id}/artifacts/seed.txt",
         data=b"seed",
     )
+    model = _ok(session, "POST", base + API + "/logged-models", json={"experiment_id": exp_id})[
+        "model"
+    ]["info"]
+    known: dict[str, Any] = {
+        "experiment_id": exp_id,
+        "experiment_ids": [exp_id],
+        "run_id": run_id,
+        "run_uuid": run_id,
+        "run_ids": [run_id],
+        "metric_key": "m",
+        "key": "m",
+        "model_id": model["model_id"],
+        "artifact_path": f"{exp_id}/{run_id}/artifacts/seed.txt",
+        "path": "seed.txt",
+    }
+    info = _ok(session, "GET", base + API3 + "/server-info")
+    if info["store_type"] == "SqlStore":  # the file store has no registry or traces (501)
+        known |= _seed_registry_and_traces(base, session, exp_id, run_id)
+    return known
+
+
+def _seed_registry_and_traces(
+    base: str, session: requests.Session, exp_id: str, run_id: str
+) -> dict[str, Any]:
     _ok(session, "POST", base + API + "/registered-models/create", json={"name": "fuzz-model"})
     _ok(
         session,
@@ -62,9 +86,6 @@ def seed(base: str, session: requests.Session) -> dict[str, Any]:
         base + API + "/registered-models/alias",
         json={"name": "fuzz-model", "alias": "champion", "version": "1"},
     )
-    model = _ok(session, "POST", base + API + "/logged-models", json={"experiment_id": exp_id})[
-        "model"
-    ]["info"]
     trace = _ok(
         session,
         "POST",
@@ -99,22 +120,12 @@ def seed(base: str, session: requests.Session) -> dict[str, Any]:
         },
     )["assessment"]
     return {
-        "experiment_id": exp_id,
-        "experiment_ids": [exp_id],
-        "run_id": run_id,
-        "run_uuid": run_id,
-        "run_ids": [run_id],
-        "metric_key": "m",
-        "key": "m",
         "name": "fuzz-model",
         "version": "1",
         "alias": "champion",
-        "model_id": model["model_id"],
         "trace_id": trace_id,
         "request_id": trace_id,
         "trace_ids": [trace_id],
         "request_ids": [trace_id],
         "assessment_id": assessment["assessment_id"],
-        "artifact_path": f"{exp_id}/{run_id}/artifacts/seed.txt",
-        "path": "seed.txt",
     }

@@ -27,8 +27,15 @@ EXAMPLES = int(os.environ.get("RUNHUB_FUZZ_EXAMPLES", "4"))
 SEED = int(os.environ.get("RUNHUB_FUZZ_SEED", str(random.randrange(2**32))))
 
 
-@pytest.fixture(params=["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)])
+@pytest.fixture(params=["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres), "file"])
 def server(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[LiveServer]:
+    if request.param == "file":  # an mlruns directory: tracking only, the rest answers 501
+        live = start(tmp_path, uri=str(tmp_path / "mlruns"))
+        try:
+            yield live
+        finally:
+            stop(live)
+        return
     for url in fresh_database_url(request.param, str(tmp_path)):
         live = start(tmp_path, uri=url)
         try:
