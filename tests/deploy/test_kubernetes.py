@@ -3,7 +3,13 @@ only commands, options and settings the real runhub CLI has."""
 
 from __future__ import annotations
 
+import os
 import re
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
 from pathlib import Path
 from typing import Any
 
@@ -16,6 +22,7 @@ from click.testing import CliRunner
 from runhub.cli.main import cli
 from runhub.cli.server import server
 from runhub.config import KNOBS
+from runhub.security.hosts import host_allowed, parse_list
 
 ROOT = Path(__file__).resolve().parents[2]
 MANIFESTS = ROOT / "deploy" / "kubernetes"
@@ -163,6 +170,72 @@ def test_server_runs_with_real_options_and_settings(
     assert [ref["configMapRef"]["name"] for ref in main["envFrom"]] == [
         resources["ConfigMap"]["metadata"]["name"]
     ]
+
+
+def test_allowed_hosts_let_in_the_service_names_and_the_scrapes_only(
+    resources: dict[str, Resource],
+) -> None:
+    patterns = parse_list(resources["ConfigMap"]["data"]["MLFLOW_SERVER_ALLOWED_HOSTS"])
+    assert patterns is not None and "*" not in patterns
+    service = resources["Service"]["metadata"]["name"]
+    port = container(resources["Deployment"])["ports"][0]["containerPort"]
+    # In-cluster clients, kubectl port-forward, and Prometheus scraping a pod by its address.
+    for host in (service, f"{service}.ml.svc", "localhost:5000", f"10.244.1.7:{port}"):
+        assert host_allowed(host, patterns), host
+    for host in ("evil.example", "10.evil.example", f"{service}.evil.example"):
+        assert not host_allowed(host, patterns), host
+
+
+def test_a_server_started_as_the_deployment_starts_it_answers_clients_and_scrapes(
+    resources: dict[str, Resource], tmp_path: Path
+) -> None:
+    # The pod's arguments and environment, with a local port, SQLite and a local artifact
+    # directory standing in for the cluster's address, PostgreSQL and S3.
+    main = container(resources["Deployment"])
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        port = int(sock.getsockname()[1])
+    args = list(main["args"])
+    args[args.index("--host") + 1] = "127.0.0.1"
+    args[args.index("--port") + 1] = str(port)
+    # A directory of its own, like the pod's emptyDir: the server empties it at start.
+    args[args.index("--expose-prometheus") + 1] = str(tmp_path / "metrics")
+    secrets = {e["name"]: "a-long-random-test-value" for e in main["env"]}
+    env = {**os.environ, **resources["ConfigMap"]["data"], **secrets}
+    env["MLFLOW_BACKEND_STORE_URI"] = f"sqlite:///{tmp_path / 'runhub.db'}"
+    env["MLFLOW_ARTIFACTS_DESTINATION"] = str(tmp_path / "artifacts")
+    log = tmp_path / "server.log"
+    with log.open("w") as out:
+        process = subprocess.Popen(
+            [sys.executable, "-m", "runhub", *args], env=env, stdout=out, stderr=out
+        )
+
+    def status(path: str, host: str) -> int:
+        request = urllib.request.Request(f"http://127.0.0.1:{port}{path}", headers={"Host": host})
+        try:
+            with urllib.request.urlopen(request, timeout=10) as response:
+                return int(response.status)
+        except urllib.error.HTTPError as error:
+            return error.code
+
+    try:
+        deadline = time.monotonic() + 60
+        while True:
+            assert process.poll() is None, log.read_text()
+            try:
+                if status("/health", "10.244.1.7") == 200:  # what the kubelet sends
+                    break
+            except OSError:
+                pass
+            assert time.monotonic() < deadline, log.read_text()
+            time.sleep(0.2)
+        search = "/api/2.0/mlflow/experiments/search?max_results=1"
+        assert status(search, "runhub.ml.svc") == 200
+        assert status(search, "evil.example") == 403
+        assert status("/metrics", f"10.244.1.7:{port}") == 200
+    finally:
+        process.terminate()
+        process.wait(timeout=30)
 
 
 def secret_refs(node: Any) -> list[dict[str, str]]:
