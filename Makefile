@@ -5,7 +5,7 @@ VENV ?= .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 
-.PHONY: install run test lint typecheck bench clean ui dist mlflow2
+.PHONY: install run test lint typecheck bench clean ui dist mlflow2 docs
 
 # The web UI (ui/) is built into the package, which serves it at /.
 UI_DIST := src/runhub/ui/dist/index.html
@@ -50,18 +50,23 @@ run: install
 	$(VENV)/bin/runhub server
 
 test: install mlflow2
-	$(VENV)/bin/ruff check src tests bench
-	$(VENV)/bin/ruff format --check src tests bench
+	$(VENV)/bin/ruff check src tests bench docs
+	$(VENV)/bin/ruff format --check src tests bench docs
 	$(VENV)/bin/mypy
 	cd ui && npm test
 	$(PY) -m pytest -q -n 2 --dist loadgroup
 
 lint: install
-	$(VENV)/bin/ruff check src tests bench
-	$(VENV)/bin/ruff format --check src tests bench
+	$(VENV)/bin/ruff check src tests bench docs
+	$(VENV)/bin/ruff format --check src tests bench docs
 
 typecheck: install
 	$(VENV)/bin/mypy
+
+# The documentation site (mkdocs.yml), built strictly: a broken link or anchor, or a page left
+# out of the nav, fails it. tests/docs/test_site.py runs the same build in the test suite.
+docs: $(STAMP)
+	NO_MKDOCS_2_WARNING=1 $(VENV)/bin/mkdocs build --strict --site-dir site
 
 bench: install
 	$(PY) bench/run.py
@@ -75,4 +80,4 @@ dist: $(STAMP) $(UI_DIST)
 
 clean:
 	rm -rf $(VENV) .venv-mlflow-* build dist src/*.egg-info .pytest_cache .mypy_cache .ruff_cache \
-		ui/node_modules src/runhub/ui/dist src/runhub/_build_info.py
+		ui/node_modules src/runhub/ui/dist src/runhub/_build_info.py site

@@ -97,6 +97,6 @@ def server_choice(kw: dict[str, Any]) -> ServerChoice:
 
 def environment_epilog() -> str:
     """The help text's list of the environment variables that have no option of their own."""
-    lines = ["\b", "Environment variables (see README.md):"]
+    lines = ["\b", "Environment variables (see docs/configuration.md):"]
     lines += [f"  {knob.env}  {knob.description}" for knob in KNOBS if knob.env and not knob.option]
     return "\n".join(lines)
