@@ -5,6 +5,9 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
+import pytest
+
+from runhub.runtime.prometheus import MULTIPROC_ENV, prepare_directory
 from tests.runtime.live import running
 
 SEARCH = "/api/2.0/mlflow/experiments/get"
@@ -68,3 +71,17 @@ def test_metrics_are_off_by_default(tmp_path: Path) -> None:
     with running(tmp_path) as server:
         status, body = server.get("/metrics")  # the web app may answer the path, not metrics
         assert status == 404 or b"mlflow_http_request_total" not in body
+
+
+def test_start_removes_only_its_own_sample_files(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.delenv(MULTIPROC_ENV, raising=False)  # restored after the test
+    directory = tmp_path / "metrics"
+    directory.mkdir()
+    (directory / "counter_123.db").write_bytes(b"stale")
+    (directory / "gauge_livesum_9.db").write_bytes(b"stale")
+    (directory / "mlflow.db").write_bytes(b"a user's database")
+    (directory / "notes.txt").write_text("keep")
+    prepare_directory(str(directory))
+    assert sorted(p.name for p in directory.iterdir()) == ["mlflow.db", "notes.txt"]

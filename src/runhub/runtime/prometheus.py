@@ -8,9 +8,9 @@ all of them. The series keep MLflow's names so existing dashboards go on working
 
 from __future__ import annotations
 
-import glob
 import importlib.util
 import os
+import re
 import time
 from typing import Any
 
@@ -29,6 +29,9 @@ NOT_MEASURED = frozenset({"/health", "/version", METRICS_PATH})
 UNMATCHED = "<unmatched>"
 
 
+SAMPLE_FILE = re.compile(r"(counter|gauge_[a-z]+|histogram|summary)_\d+\.db")
+
+
 def prepare_directory(directory: str) -> None:
     """Create DIR, drop samples left by an earlier server, and point this process tree at it.
 
@@ -43,8 +46,11 @@ def prepare_directory(directory: str) -> None:
             "pip install 'runhub[prometheus]'"
         )
     os.makedirs(directory, exist_ok=True)
-    for stale in glob.glob(os.path.join(directory, "*.db")):
-        os.remove(stale)
+    for name in os.listdir(directory):
+        # Only prometheus_client's own sample files (<kind>_<pid>.db): the directory may hold
+        # other files, a SQLite database among them, that are not ours to remove.
+        if SAMPLE_FILE.fullmatch(name):
+            os.remove(os.path.join(directory, name))
     os.environ[MULTIPROC_ENV] = os.path.abspath(directory)
 
 
