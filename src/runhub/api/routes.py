@@ -32,6 +32,7 @@ from runhub.api import (
     traces_v2,
     webhooks,
 )
+from runhub.api import evaluation_datasets as ED
 from runhub.api import logged_models as LM
 from runhub.api import model_artifacts as MA
 from runhub.api import registry as R
@@ -314,6 +315,25 @@ PROTOCOL: list[tuple[str, str, Endpoint]] = [
         "DELETE",
         "/2.0/mlflow/traces/{request_id}/tags",
         rpc(traces.DELETE_TAG, traces.delete_trace_tag),
+    ),
+    # Evaluation datasets (genai §1); fixed paths before /datasets/{dataset_id}
+    *(
+        (method, f"/3.0/mlflow/datasets{path}", rpc(fields, handler))
+        for method, path, fields, handler in (
+            ("POST", "/create", ED.CREATE, ED.create_dataset),
+            ("POST", "/search", ED.SEARCH, ED.search_datasets),
+            ("GET", "/search", ED.SEARCH, ED.search_datasets),
+            ("GET", "/{dataset_id}", ED.BY_ID, ED.get_dataset),
+            ("DELETE", "/{dataset_id}", ED.BY_ID, ED.delete_dataset),
+            ("PATCH", "/{dataset_id}/tags", ED.SET_TAGS, ED.set_dataset_tags),
+            ("DELETE", "/{dataset_id}/tags/{key:path}", ED.DELETE_TAG, ED.delete_dataset_tag),
+            ("POST", "/{dataset_id}/records", ED.UPSERT, ED.upsert_records),
+            ("GET", "/{dataset_id}/records", ED.RECORDS, ED.get_records),
+            ("DELETE", "/{dataset_id}/records", ED.DELETE_RECORDS, ED.delete_records),
+            ("GET", "/{dataset_id}/experiment-ids", ED.BY_ID, ED.get_experiment_ids),
+            ("POST", "/{dataset_id}/add-experiments", ED.LINKS, ED.add_experiments),
+            ("POST", "/{dataset_id}/remove-experiments", ED.LINKS, ED.remove_experiments),
+        )
     ),
     # Webhooks (§1.12)
     ("POST", "/2.0/mlflow/webhooks", rpc(webhooks.CREATE, webhooks.create_webhook)),

@@ -43,6 +43,8 @@ class Locate(Enum):
     ARTIFACT_PATH = "first segment of the artifact path: an experiment id"
     ARTIFACT_PATH_QUERY = "first segment of the path query field: an experiment id"
     MODEL = "name field: a registered model"
+    DATASET_PATH = "first path parameter: an evaluation dataset, via its linked experiments"
+    DATASET_PATH_AND_EXPERIMENT_IDS = "an evaluation dataset's experiments and experiment_ids"
 
 
 @dataclass(frozen=True)
@@ -184,6 +186,23 @@ PROTOCOL_RULES: dict[tuple[str, str], Rule] = {
     ("POST", "/2.0/mlflow/traces/link-to-run"): on(L.RUN, E),
     ("POST", "/2.0/mlflow/traces/link-prompts"): on(L.TRACE, E),
     ("POST", "/2.0/mlflow/traces/delete-traces"): on(L.EXPERIMENT, M),
+    # Evaluation datasets: permissions of every experiment the dataset is linked to (one
+    # without links is for admins); linking needs EDIT on the experiments named as well.
+    ("POST", "/3.0/mlflow/datasets/create"): on(L.EXPERIMENT_IDS, E),
+    ("POST", "/3.0/mlflow/datasets/search"): SIGNED_IN,  # filtered by READ
+    ("GET", "/3.0/mlflow/datasets/search"): SIGNED_IN,
+    ("GET", "/3.0/mlflow/datasets/{}"): on(L.DATASET_PATH, R),
+    ("DELETE", "/3.0/mlflow/datasets/{}"): on(L.DATASET_PATH, M),
+    ("PATCH", "/3.0/mlflow/datasets/{}/tags"): on(L.DATASET_PATH, E),
+    ("DELETE", "/3.0/mlflow/datasets/{}/tags/{}"): on(L.DATASET_PATH, E),
+    ("POST", "/3.0/mlflow/datasets/{}/records"): on(L.DATASET_PATH, E),
+    ("GET", "/3.0/mlflow/datasets/{}/records"): on(L.DATASET_PATH, R),
+    ("DELETE", "/3.0/mlflow/datasets/{}/records"): on(L.DATASET_PATH, E),
+    ("GET", "/3.0/mlflow/datasets/{}/experiment-ids"): on(L.DATASET_PATH, R),
+    ("POST", "/3.0/mlflow/datasets/{}/add-experiments"): on(L.DATASET_PATH_AND_EXPERIMENT_IDS, E),
+    ("POST", "/3.0/mlflow/datasets/{}/remove-experiments"): on(
+        L.DATASET_PATH_AND_EXPERIMENT_IDS, E
+    ),
     # Webhooks are server-wide: admins only (as in MLflow)
     ("POST", "/2.0/mlflow/webhooks"): ADMIN,
     ("GET", "/2.0/mlflow/webhooks"): ADMIN,

@@ -24,6 +24,12 @@ from runhub.entities import (
     RunTag,
     ViewType,
 )
+from runhub.entities.evaluation_dataset import (
+    DatasetRecord,
+    EvaluationDataset,
+    RecordInput,
+    UpsertCounts,
+)
 from runhub.entities.logged_model import (
     DatasetFilter,
     LoggedModel,
@@ -281,3 +287,37 @@ class TraceMetricsStore(Protocol):
         self, experiment_ids: Sequence[str], filter1: str, filter2: str, base_filter: str
     ) -> Correlation: ...
     def query_metrics(self, query: MetricQuery) -> list[DataPoint]: ...
+
+
+class EvaluationDatasetStore(Protocol):
+    def create_dataset(
+        self, name: str, experiment_ids: Sequence[str], tags: Mapping[str, str]
+    ) -> EvaluationDataset: ...
+    def get_dataset(self, dataset_id: str) -> EvaluationDataset: ...
+    def delete_dataset(self, dataset_id: str) -> None: ...
+    def search_datasets(
+        self,
+        experiment_ids: Sequence[str],
+        filter_string: str | None,
+        max_results: int,
+        order_by: Sequence[str],
+        page_token: str | None,
+    ) -> Page[EvaluationDataset]: ...
+    def set_dataset_tags(self, dataset_id: str, tags: Mapping[str, str]) -> None: ...
+    def delete_dataset_tag(self, dataset_id: str, key: str) -> None: ...
+    def dataset_experiment_ids(self, dataset_id: str) -> list[str]: ...
+    def add_dataset_experiments(
+        self, dataset_id: str, experiment_ids: Sequence[str]
+    ) -> EvaluationDataset: ...
+    def remove_dataset_experiments(
+        self, dataset_id: str, experiment_ids: Sequence[str]
+    ) -> EvaluationDataset: ...
+    def upsert_records(self, dataset_id: str, batch: Sequence[RecordInput]) -> UpsertCounts: ...
+    def records_page(
+        self, dataset_id: str, max_results: int, page_token: str | None
+    ) -> Page[DatasetRecord]:
+        """Up to ``max_results`` records after the token's (a store may serve fewer per page,
+        with a token for the rest)."""
+        ...
+
+    def delete_records(self, dataset_id: str, record_ids: Sequence[str]) -> int: ...

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from runhub.store import (  # noqa: F401  (registers their tables)
+    evaluation_dataset_tables,
     registry_tables,
     trace_tables,
     webhook_tables,

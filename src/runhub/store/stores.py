@@ -2,7 +2,7 @@
 
 A database URI opens the SQL stores; an ``mlruns`` directory (``file:`` URI or a path) opens
 the file store, which has tracking and logged models: its trace, registry and webhook stores
-answer every call with 501 and the database URI to use instead.
+answer every call with 501 and the database URI to use instead (evaluation datasets too).
 """
 
 from __future__ import annotations
@@ -26,6 +26,7 @@ from runhub.store.file.runs import FileRunStore
 from runhub.store.file.unsupported import refuse_database_only_settings, unsupported
 from runhub.store.protocols import (
     AssessmentStore,
+    EvaluationDatasetStore,
     ExperimentStore,
     LineageStore,
     LoggedModelStore,
@@ -40,6 +41,7 @@ from runhub.store.protocols import (
 )
 from runhub.store.sql.assessments import SqlAssessmentStore
 from runhub.store.sql.db import Database
+from runhub.store.sql.evaluation_datasets import SqlEvaluationDatasetStore
 from runhub.store.sql.experiments import SqlExperimentStore
 from runhub.store.sql.lineage import SqlLineageStore
 from runhub.store.sql.logged_models import SqlLoggedModelStore
@@ -74,6 +76,7 @@ class Stores:
     registered_models: RegisteredModelStore
     model_versions: ModelVersionStore
     webhooks: WebhookService
+    evaluation_datasets: EvaluationDatasetStore
     # File store only: its tree (for permanent deletion), and run artifacts kept in the tree,
     # read for the web UI.
     mlruns: MlrunsTree | None = None
@@ -124,6 +127,7 @@ def open_stores(settings: Settings) -> Stores:
         registered_models=registered_models,
         model_versions=SqlModelVersionStore(db, settings.artifact_root),
         webhooks=WebhookService(settings, db, registered_models),
+        evaluation_datasets=SqlEvaluationDatasetStore(db),
     )
 
 
@@ -185,6 +189,7 @@ def open_file_stores(settings: Settings, root: Path) -> Stores:
         registered_models=unsupported("Registered models"),
         model_versions=unsupported("Model versions"),
         webhooks=unsupported("Webhooks"),
+        evaluation_datasets=unsupported("Evaluation datasets"),
         mlruns=tree,
         run_folders=NameLengthGuard(RunFolderFiles(tree.root)),
     )

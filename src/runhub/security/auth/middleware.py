@@ -53,6 +53,7 @@ _BODYLESS = {
     Locate.TRACE_PATH,
     Locate.LOGGED_MODEL_PATH,
     Locate.EXPERIMENT_HEADER,
+    Locate.DATASET_PATH,
 }
 
 

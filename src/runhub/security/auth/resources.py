@@ -15,6 +15,10 @@ from sqlalchemy.sql.schema import Table
 
 from runhub.errors import NotFound
 from runhub.security.policy import Locate
+from runhub.store.evaluation_dataset_tables import (
+    evaluation_dataset_experiments,
+    evaluation_datasets,
+)
 from runhub.store.registry_tables import logged_models
 from runhub.store.sql.db import Database
 from runhub.store.tables import experiments, runs
@@ -86,6 +90,13 @@ def locate(db: Database, how: Locate, facts: RequestFacts) -> list[str]:
         return [e for path in paths or [""] for e in _artifact_experiment(path)]
     if how is L.MODEL:
         return facts.fields("name")
+    if how is L.DATASET_PATH:
+        return _dataset_experiments(db, _first_param(facts))
+    if how is L.DATASET_PATH_AND_EXPERIMENT_IDS:
+        linked = _dataset_experiments(db, _first_param(facts))
+        named = facts.fields("experiment_ids")
+        # Both sides are needed; a request naming neither is refused like any other.
+        return sorted(set(linked) | set(named)) if linked and named else []
     raise AssertionError(f"unhandled locator {how}")
 
 
@@ -127,6 +138,19 @@ def _owners(db: Database, table: Table, key: Any, ids: list[str], what: str) -> 
         if item not in found:
             raise NotFound(f"{what} with id={item} not found")
     return sorted(set(found.values()))
+
+
+def _dataset_experiments(db: Database, ids: list[str]) -> list[str]:
+    """The experiments an evaluation dataset is linked to; NotFound if it does not exist."""
+    if not ids:
+        return []
+    D, links = evaluation_datasets, evaluation_dataset_experiments
+    with db.read() as conn:
+        pk = conn.execute(select(D.c.dataset_pk).where(D.c.dataset_id == ids[0])).scalar()
+        if pk is None:
+            raise NotFound(f"Evaluation dataset with id '{ids[0]}' not found")
+        rows = conn.execute(select(links.c.experiment_id).where(links.c.dataset_pk == pk))
+        return sorted(str(r[0]) for r in rows)
 
 
 def _artifact_experiment(path: str) -> list[str]:

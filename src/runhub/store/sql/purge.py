@@ -13,6 +13,7 @@ from collections.abc import Sequence
 from sqlalchemy import delete, select
 from sqlalchemy.engine import Connection
 
+from runhub.store.evaluation_dataset_tables import evaluation_dataset_experiments
 from runhub.store.registry_tables import (
     logged_model_metrics,
     logged_model_params,
@@ -96,4 +97,7 @@ def purge_experiment_shell(conn: Connection, experiment_id: int) -> None:
     conn.execute(delete(dataset_inputs).where(dataset_inputs.c.dataset_pk.in_(owned)))
     conn.execute(delete(datasets).where(datasets.c.experiment_id == experiment_id))
     conn.execute(delete(experiment_tags).where(experiment_tags.c.experiment_id == experiment_id))
+    # Evaluation datasets linked here lose the link and stay, as in MLflow.
+    links = evaluation_dataset_experiments
+    conn.execute(delete(links).where(links.c.experiment_id == experiment_id))
     conn.execute(delete(experiments).where(experiments.c.experiment_id == experiment_id))
