@@ -119,7 +119,20 @@ def _seed_registry_and_traces(
             }
         },
     )["assessment"]
+    dataset = _ok(
+        session,
+        "POST",
+        base + API3 + "/datasets/create",
+        json={"name": "fuzz-dataset", "experiment_ids": [exp_id]},
+    )["dataset"]
+    _ok(
+        session,
+        "POST",
+        base + API3 + f"/datasets/{dataset['dataset_id']}/records",
+        json={"records": '[{"inputs": {"q": "seed"}, "expectations": {"a": 1}}]'},
+    )
     return {
+        "dataset_id": dataset["dataset_id"],
         "name": "fuzz-model",
         "version": "1",
         "alias": "champion",

@@ -6,6 +6,7 @@ must answer 200 with JSON. Returns the reads that did not.
 
 from __future__ import annotations
 
+import json
 from typing import Any
 
 import requests
@@ -103,6 +104,12 @@ def sweep(base: str) -> tuple[list[str], int]:
     for model in models[:MAX_ITEMS]:
         s.read("GET", API + "/registered-models/get", params={"name": model["name"]})
     s.pages("GET", API + "/model-versions/search", "model_versions", max_results=100)
+    datasets = s.pages("POST", API3 + "/datasets/search", "datasets", max_results=100)
+    for dataset in datasets[:MAX_ITEMS]:
+        page = s.read("GET", f"{API3}/datasets/{dataset['dataset_id']}/records")
+        if not isinstance(json.loads(page.get("records", "[]")), list):
+            s.failures.append(f"records of {dataset['dataset_id']}: not a JSON array")
+        s.read("GET", f"{API3}/datasets/{dataset['dataset_id']}/experiment-ids")
     s.read("GET", API + "/webhooks")
     s.read("GET", "/api/2.0/mlflow-artifacts/artifacts")
     return s.failures, s.reads
