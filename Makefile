@@ -46,15 +46,27 @@ mlflow2: $(MLFLOW2_VENVS)
 		'opentelemetry-sdk<1.34'
 	touch $@
 
+# The newest 3.x client beside the pinned one in .venv: the compat suite (tests/compat) runs with
+# each, so a client release that changes what it sends or expects fails `make test`.
+MLFLOW_NEWEST := 3.18.0
+NEWEST := .venv-mlflow-$(MLFLOW_NEWEST)
+
+$(NEWEST)/.installed: pyproject.toml
+	$(PYTHON) -m venv $(NEWEST)
+	$(NEWEST)/bin/pip install -q --upgrade pip
+	$(NEWEST)/bin/pip install -q -e '.[compat]' 'mlflow==$(MLFLOW_NEWEST)'
+	touch $@
+
 run: install
 	$(VENV)/bin/runhub server
 
-test: install mlflow2
+test: install mlflow2 $(NEWEST)/.installed
 	$(VENV)/bin/ruff check src tests bench docs
 	$(VENV)/bin/ruff format --check src tests bench docs
 	$(VENV)/bin/mypy
 	cd ui && npm test
 	$(PY) -m pytest -q -n 2 --dist loadgroup
+	$(NEWEST)/bin/python -m pytest -q -n 2 --dist loadgroup tests/compat
 
 lint: install
 	$(VENV)/bin/ruff check src tests bench docs
