@@ -240,6 +240,14 @@ def test_refused_requests_change_nothing(api: Api) -> None:
         [{"inputs": {"q": 1}, "expectations": "yes"}],
         [{"inputs": {"q": 1}, "tags": [1]}],
         [{"inputs": {"q": 1}, "source": "TRACE"}],
+        [{"inputs": {"q": 1}, "source": {"source_type": "SOMETHING"}}],
+        [
+            {
+                "inputs": {"q": 1},
+                "source": {"source_type": "TRACE", "source_data": {"trace_id": "t" * 256}},
+            }
+        ],
+        [{"inputs": {"q": 1}, "tags": {"mlflow.user": "u" * 256}}],
         {"inputs": {}},
     ):
         _upsert(api, dataset_id, records, 400)
@@ -262,6 +270,7 @@ def test_refused_requests_change_nothing(api: Api) -> None:
         {"name": "a", "tags": "[]"},
         {"name": "a", "experiment_ids": ["424242"]},
         {"name": "a", "experiment_ids": [{"x": 1}]},
+        {"name": "a", "tags": json.dumps({"mlflow.user": "u" * 256})},
     ):
         _call(
             api,

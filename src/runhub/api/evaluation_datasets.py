@@ -15,11 +15,15 @@ from runhub.api.json_body import check_json_value, decode_json_value
 from runhub.api.wire import Field
 from runhub.entities.evaluation_dataset import DatasetRecord, EvaluationDataset, RecordInput
 from runhub.errors import InvalidParameter
+from runhub.store.evaluation_dataset_rules import source_id_of, user_of
 from runhub.store.stores import Stores
 
 MAX_NAME = 500
 MAX_TAG_KEY = 255
 MAX_TAG_VALUE = 8000
+MAX_USER = 255  # the mlflow.user tag, stored as created_by / last_updated_by
+MAX_SOURCE_ID = 255
+SOURCE_TYPES = frozenset({"SOURCE_TYPE_UNSPECIFIED", "TRACE", "HUMAN", "DOCUMENT", "CODE"})
 MAX_SEARCH = 50_000
 DEFAULT_SEARCH = 1000
 # Each of a record's inputs, outputs, expectations, tags and source, as JSON text.
@@ -119,7 +123,14 @@ def _tags(text: str | None) -> dict[str, str]:
                 f"The value of tag '{key}' is longer than {MAX_TAG_VALUE} characters."
             )
         out[key] = text_value
+    _check_user(out, "tags")
     return out
+
+
+def _check_user(tags: Mapping[str, Any], where: str) -> None:
+    user = user_of(tags)
+    if user is not None and len(user) > MAX_USER:
+        raise InvalidParameter(f"{where}['mlflow.user'] is longer than {MAX_USER} characters.")
 
 
 def _name(value: str) -> str:
@@ -198,17 +209,33 @@ def _record_input(item: Any, index: int) -> RecordInput:
             raise InvalidParameter(
                 f"records[{index}].{key} is larger than {MAX_RECORD_FIELD_BYTES} bytes as JSON."
             )
-    source = item.get("source")
-    if source is not None and not isinstance(source, dict):
-        raise InvalidParameter(f"records[{index}].source must be a JSON object.")
-    return RecordInput(
+    record = RecordInput(
         inputs=_object(item, "inputs", index),
         outputs=item.get("outputs"),
         has_outputs="outputs" in item,
         expectations=_object(item, "expectations", index),
         tags=_object(item, "tags", index),
-        source=source,
+        source=_source(item, index),
     )
+    _check_user(record.tags, f"records[{index}].tags")
+    return record
+
+
+def _source(item: Mapping[str, Any], index: int) -> dict[str, Any] | None:
+    source = _object(item, "source", index) or None
+    if source is None:
+        return None
+    kind = source.get("source_type")
+    if kind is not None and kind not in SOURCE_TYPES:
+        raise InvalidParameter(
+            f"records[{index}].source.source_type must be one of {', '.join(sorted(SOURCE_TYPES))}."
+        )
+    source_id = source_id_of(source)
+    if source_id is not None and len(source_id) > MAX_SOURCE_ID:
+        raise InvalidParameter(
+            f"records[{index}].source names an id longer than {MAX_SOURCE_ID} characters."
+        )
+    return source
 
 
 def upsert_records(stores: Stores, msg: dict[str, Any]) -> dict[str, Any]:
