@@ -12,6 +12,7 @@ import { LoggedModelsPage } from "./pages/LoggedModelsPage";
 import { ModelPage } from "./pages/ModelPage";
 import { ModelsPage } from "./pages/ModelsPage";
 import { ModelVersionPage } from "./pages/ModelVersionPage";
+import { PromptsPage } from "./pages/PromptsPage";
 import { RunPage } from "./pages/RunPage";
 import { RunRedirect } from "./pages/RunRedirect";
 import { TracePage } from "./pages/TracePage";
@@ -39,6 +40,7 @@ function Shell() {
           <Link to="/experiments">Experiments</Link>
           {/* A file store has no model registry. */}
           {hasDatabase(info.data) && <Link to="/models">Models</Link>}
+          {hasDatabase(info.data) && <Link to="/prompts">Prompts</Link>}
           <Link to="/api-reference" title="The REST API, from the server's OpenAPI description">
             API
           </Link>
@@ -59,6 +61,7 @@ function Shell() {
             <Route path="/models" element={<ModelsPage />} />
             <Route path="/models/:name" element={<ModelPage />} />
             <Route path="/models/:name/versions/:version" element={<ModelVersionPage />} />
+            <Route path="/prompts" element={<PromptsPage />} />
             <Route path="/compare" element={<ComparePage />} />
             <Route path="/account" element={<AccountPage />} />
             <Route path="/admin/users" element={<AdminUsersPage />} />
