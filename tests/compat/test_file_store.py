@@ -65,6 +65,18 @@ def test_trace_calls_name_a_database_uri(client: MlflowClient, experiment_id: st
     _refused(lambda: client.get_trace("tr-" + "0" * 32), "Traces")
 
 
+def test_evaluation_dataset_calls_name_a_database_uri(
+    tracking_uri: str, experiment_id: str, unique_name: str
+) -> None:
+    from mlflow.genai import datasets
+
+    _refused(
+        lambda: datasets.create_dataset(name=unique_name, experiment_id=experiment_id),
+        "Evaluation datasets",
+    )
+    _refused(lambda: datasets.get_dataset(dataset_id="d-" + "0" * 32), "Evaluation datasets")
+
+
 def test_tracking_works_beside_the_refusals(
     client: MlflowClient, experiment_id: str, tracking_uri: str
 ) -> None:
