@@ -260,3 +260,24 @@ def test_gc_deletes_artifacts_on_s3(
         )
         assert result.exit_code == 0, result.output
         assert keys() == [f"root/{exp}/{kept['run_id']}/artifacts/model.txt"]
+
+
+def test_gc_drops_dataset_links_of_a_removed_experiment(served: tuple[Api, str, Path]) -> None:
+    api, url, art = served
+    doomed = str(api.post("experiments/create", {"name": "ds-doomed"})["experiment_id"])
+    kept = str(api.post("experiments/create", {"name": "ds-kept"})["experiment_id"])
+    v3 = Api(api.client, "/api/3.0/mlflow/")
+    only = v3.post("datasets/create", {"name": "only", "experiment_ids": [doomed]})["dataset"]
+    shared = v3.post("datasets/create", {"name": "both", "experiment_ids": [doomed, kept]})
+    records = {"records": '[{"inputs": {"q": 1}}]'}
+    v3.post(f"datasets/{only['dataset_id']}/records", records)
+    api.post("experiments/delete", {"experiment_id": doomed})
+
+    result = _gc(url, art)
+    assert result.exit_code == 0, result.output
+    counts = _row_counts(url)
+    assert counts["evaluation_dataset_experiments"] == 1
+    assert counts["evaluation_datasets"] == 2 and counts["evaluation_dataset_records"] == 1
+    shared_id = shared["dataset"]["dataset_id"]
+    assert v3.get(f"datasets/{shared_id}/experiment-ids") == {"experiment_ids": [kept]}
+    assert v3.get(f"datasets/{only['dataset_id']}/experiment-ids") == {}
