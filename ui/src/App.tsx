@@ -12,6 +12,7 @@ import { LoggedModelsPage } from "./pages/LoggedModelsPage";
 import { ModelPage } from "./pages/ModelPage";
 import { ModelsPage } from "./pages/ModelsPage";
 import { ModelVersionPage } from "./pages/ModelVersionPage";
+import { PromptPage } from "./pages/PromptPage";
 import { PromptsPage } from "./pages/PromptsPage";
 import { RunPage } from "./pages/RunPage";
 import { RunRedirect } from "./pages/RunRedirect";
@@ -62,6 +63,7 @@ function Shell() {
             <Route path="/models/:name" element={<ModelPage />} />
             <Route path="/models/:name/versions/:version" element={<ModelVersionPage />} />
             <Route path="/prompts" element={<PromptsPage />} />
+            <Route path="/prompts/:name" element={<PromptPage />} />
             <Route path="/compare" element={<ComparePage />} />
             <Route path="/account" element={<AccountPage />} />
             <Route path="/admin/users" element={<AdminUsersPage />} />
