@@ -8,8 +8,7 @@ from typing import Any
 
 import pytest
 
-from runhub.api.evaluation_datasets import MAX_RECORD_FIELD_BYTES
-from runhub.store.sql.evaluation_dataset_records import MAX_PAGE
+from runhub.store.sql.evaluation_dataset_records import MAX_PAGE, MAX_RECORD_FIELD_BYTES
 from tests.api.conftest import Api
 
 V3 = "/api/3.0/mlflow/datasets"

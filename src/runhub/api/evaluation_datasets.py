@@ -26,8 +26,6 @@ MAX_SOURCE_ID = 255
 SOURCE_TYPES = frozenset({"SOURCE_TYPE_UNSPECIFIED", "TRACE", "HUMAN", "DOCUMENT", "CODE"})
 MAX_SEARCH = 50_000
 DEFAULT_SEARCH = 1000
-# Each of a record's inputs, outputs, expectations, tags and source, as JSON text.
-MAX_RECORD_FIELD_BYTES = 8 * 1024 * 1024
 
 DATASET_ID = Field("dataset_id")  # always in the path
 CREATE = (
@@ -204,11 +202,6 @@ def _object(record: Mapping[str, Any], key: str, index: int) -> dict[str, Any]:
 def _record_input(item: Any, index: int) -> RecordInput:
     if not isinstance(item, dict):
         raise InvalidParameter(f"records[{index}] must be a JSON object with 'inputs'.")
-    for key in ("inputs", "outputs", "expectations", "tags", "source"):
-        if key in item and len(json.dumps(item[key])) > MAX_RECORD_FIELD_BYTES:
-            raise InvalidParameter(
-                f"records[{index}].{key} is larger than {MAX_RECORD_FIELD_BYTES} bytes as JSON."
-            )
     record = RecordInput(
         inputs=_object(item, "inputs", index),
         outputs=item.get("outputs"),

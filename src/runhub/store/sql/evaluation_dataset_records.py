@@ -40,11 +40,21 @@ from runhub.times import now_ms
 CHUNK = 500  # records per lookup/insert/update round trip (well under every bind limit)
 DEFAULT_PAGE = 1000
 MAX_PAGE = 10_000  # a larger max_results is served in pages of this size (with a token)
-EMPTY_OUTPUTS = "{}"  # what a record inserted without outputs shows, as in MLflow
+EMPTY_OUTPUTS = "{}"
+# Each of a record's inputs, outputs, expectations, tags and source, as stored (after a merge).
+MAX_RECORD_FIELD_BYTES = (
+    8 * 1024 * 1024
+)  # what a record inserted without outputs shows, as in MLflow
 
 
-def _text(value: Any) -> str:
-    return json.dumps(value)
+def _text(value: Any, field: str) -> str:
+    """``value`` as stored: JSON text (ASCII, so characters are bytes) of bounded size."""
+    text = json.dumps(value)
+    if len(text) > MAX_RECORD_FIELD_BYTES:
+        raise InvalidParameter(
+            f"A record's {field} is larger than {MAX_RECORD_FIELD_BYTES} bytes as JSON."
+        )
+    return text
 
 
 def dataset_row(conn: Connection, dataset_id: str, *, lock: bool = False) -> Row[Any]:
@@ -67,18 +77,18 @@ class _Change:
 def _new_row(dataset_pk: int, digest: str, record: RecordInput, now: int) -> dict[str, Any]:
     user = user_of(record.tags)
     if record.has_outputs:
-        outputs = None if record.outputs is None else _text(record.outputs)
+        outputs = None if record.outputs is None else _text(record.outputs, "outputs")
     else:
         outputs = EMPTY_OUTPUTS
     return {
         "record_id": new_record_id(),
         "dataset_pk": dataset_pk,
         "inputs_digest": digest,
-        "inputs": _text(record.inputs),
+        "inputs": _text(record.inputs, "inputs"),
         "outputs": outputs,
-        "expectations": _text(record.expectations) if record.expectations else None,
-        "tags": _text(record.tags) if record.tags else None,
-        "source": _text(record.source) if record.source else None,
+        "expectations": _text(record.expectations, "expectations") if record.expectations else None,
+        "tags": _text(record.tags, "tags") if record.tags else None,
+        "source": _text(record.source, "source") if record.source else None,
         "source_type": source_type_of(record.source),
         "source_id": source_id_of(record.source),
         "created_time": now,
@@ -91,11 +101,13 @@ def _new_row(dataset_pk: int, digest: str, record: RecordInput, now: int) -> dic
 def _merge(values: dict[str, Any], record: RecordInput, now: int) -> None:
     """Apply ``record`` to a stored record's ``values`` (outputs, expectations, tags, times)."""
     if record.has_outputs:
-        values["outputs"] = None if record.outputs is None else _text(record.outputs)
+        values["outputs"] = None if record.outputs is None else _text(record.outputs, "outputs")
     for column, incoming in (("expectations", record.expectations), ("tags", record.tags)):
         if incoming:
             stored = json.loads(values[column]) if values[column] else None
-            values[column] = _text(merge_json(stored if isinstance(stored, dict) else {}, incoming))
+            values[column] = _text(
+                merge_json(stored if isinstance(stored, dict) else {}, incoming), column
+            )
     values["last_update_time"] = now
     user = user_of(record.tags)
     if user is not None:
