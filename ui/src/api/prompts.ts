@@ -109,13 +109,21 @@ export function isPrompt(model: RegisteredModel): boolean {
   return (model.tags ?? []).some((t) => t.key === IS_PROMPT_TAG && t.value.toLowerCase() === "true");
 }
 
+/** Every version of prompt `name`, newest first (all pages). */
 export async function searchPromptVersions(name: string): Promise<PromptVersion[]> {
-  const res = await get<{ model_versions?: ModelVersion[] }>("/model-versions/search", {
-    filter: `name = ${quote(name)} AND ${IS_PROMPT}`,
-    max_results: 1000,
-    order_by: ["version_number DESC"],
-  });
-  return (res.model_versions ?? []).map(promptVersion);
+  const versions: PromptVersion[] = [];
+  let pageToken: string | undefined;
+  do {
+    const res = await get<{ model_versions?: ModelVersion[]; next_page_token?: string }>("/model-versions/search", {
+      filter: `name = ${quote(name)} AND ${IS_PROMPT}`,
+      max_results: 1000,
+      order_by: ["version_number DESC"],
+      page_token: pageToken,
+    });
+    versions.push(...(res.model_versions ?? []).map(promptVersion));
+    pageToken = res.next_page_token;
+  } while (pageToken);
+  return versions;
 }
 
 /** A new version of prompt `name` with this template; the commit message is its description. */
