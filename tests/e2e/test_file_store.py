@@ -45,6 +45,7 @@ def test_file_store_pages_offer_only_what_the_store_has(browser: Any, file_store
         page.wait_for_load_state("networkidle")  # server-info has answered
         assert tabs.get_by_role("link", name="Traces").count() == 0
         assert page.get_by_role("banner").get_by_role("link", name="Models").count() == 0
+        assert page.get_by_role("banner").get_by_role("link", name="Prompts").count() == 0
         assert page.get_by_role("banner").get_by_role("link", name="Experiments").is_visible()
     finally:
         context.close()
