@@ -18,6 +18,7 @@ import { RunPage } from "./pages/RunPage";
 import { RunRedirect } from "./pages/RunRedirect";
 import { TracePage } from "./pages/TracePage";
 import { TracesPage } from "./pages/TracesPage";
+import { translateMlflowHash } from "./lib/mlflowLinks";
 import { useAsync } from "./lib/useAsync";
 
 export function App() {
@@ -31,6 +32,9 @@ export function App() {
 function Shell() {
   const location = useLocation();
   const info = useAsync(serverInfo, []);
+  // An MLflow UI link (`/#/experiments/1/runs/<id>`) opens runhub's page for it.
+  const mlflowLink = translateMlflowHash(location.hash);
+  if (mlflowLink !== null) return <Navigate to={mlflowLink} replace />;
   return (
     <div className="app">
       <header className="topbar">
