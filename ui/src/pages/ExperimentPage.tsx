@@ -13,11 +13,13 @@ import type { RunStatus, ViewType } from "../api/types";
 import { ColumnPicker } from "../components/ColumnPicker";
 import { ErrorMessage } from "../components/ErrorMessage";
 import { ExperimentTabs } from "../components/ExperimentTabs";
+import { FilterBox } from "../components/FilterBox";
 import { RunsTable } from "../components/RunsTable";
 import { TagEditor } from "../components/TagEditor";
 import { discoverKeys } from "../lib/columns";
 import { runsToCsv } from "../lib/csv";
 import { download } from "../lib/download";
+import { runVocabulary } from "../lib/filterSuggest";
 import {
   parseRunQuery,
   runQueryParams,
@@ -92,6 +94,8 @@ export function ExperimentPage() {
     const fresh = discoverKeys(pages.runs);
     setKeys((known) => mergeKeys(known, fresh));
   }, [pages.runs]);
+  // What the filter box suggests: the keys seen so far, the values the loaded runs hold.
+  const vocabulary = useMemo(() => runVocabulary(pages.runs, keys), [pages.runs, keys]);
   const columns =
     query.columns ??
     [
@@ -165,12 +169,12 @@ export function ExperimentPage() {
       <ExperimentTabs experimentId={experimentId} />
 
       <form className="toolbar" onSubmit={applyFilter}>
-        <input
-          className="filter-input mono"
-          aria-label="Filter runs"
+        <FilterBox
+          label="Filter runs"
           placeholder="metrics.acc > 0.9 AND params.lr = '0.01'"
           value={draft}
-          onChange={(e) => setDraft(e.target.value)}
+          onChange={setDraft}
+          vocabulary={vocabulary}
         />
         <button type="submit">Search</button>
         {query.filter ? (
