@@ -42,7 +42,10 @@ def test_chart_controls(page: Any, seeded: Seeded) -> None:
     screenshot(page, "compare")
 
     page.get_by_label("X axis").select_option("relative")
-    page.get_by_label("Log scale").check()
+    # The box mirrors the URL, which the page updates after the click: wait for it there
+    # (``check()`` reads the box back at once and could see the old state).
+    page.get_by_label("Log scale").click()
+    page.wait_for_url("**log=1**")
     page.get_by_label("Smoothing").fill("0.6")
     query = parse_qs(urlparse(page.url).query)
     assert query["x"] == ["relative"] and query["log"] == ["1"] and query["smooth"] == ["0.6"]
